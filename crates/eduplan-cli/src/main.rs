@@ -1,0 +1,369 @@
+//! The `eduplan` command: parses flags, calls the library crates, prints, sets the exit code.
+//! Logic lives in the crates; this file is glue.
+
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use anyhow::{bail, Context, Result};
+use clap::{Parser, Subcommand};
+use eduplan_core::import::{needed_years, plan_import, ImportPlan};
+use eduplan_ingest::ReadOptions;
+use eduplan_store::{Role, ScopeKind, Store};
+
+#[derive(Parser)]
+#[command(name = "eduplan", version, about = "eduplan: education planning and supervision for Chinese county bureaus (教育规划与督导)")]
+struct Cli {
+    /// Store: a SQLite file path (created if missing) or a postgres:// URL.
+    #[arg(long, global = true, default_value = "eduplan.db", env = "EDUPLAN_DB")]
+    db: String,
+    #[command(subcommand)]
+    cmd: Cmd,
+}
+
+#[derive(Subcommand)]
+enum Cmd {
+    /// Import an .xlsx workbook, a folder of CSV files, a .zip of CSVs or one <sheet>.csv.
+    Import {
+        /// The file or folder.
+        path: PathBuf,
+        /// Check and print the diff without writing anything.
+        #[arg(long)]
+        dry_run: bool,
+        /// Drop unknown columns instead of failing.
+        #[arg(long)]
+        ignore_unknown_columns: bool,
+        /// Who is importing (recorded in the version history and audit log).
+        #[arg(long, default_value = "cli")]
+        user: String,
+        /// Print every warning (by default the first 20).
+        #[arg(long)]
+        all_warnings: bool,
+    },
+    /// Export a school year (current version, or --version N) as an interchange workbook.
+    Export {
+        /// School year, e.g. 2024.
+        #[arg(long)]
+        year: i32,
+        /// Version number within the year (default: current).
+        #[arg(long)]
+        version: Option<i64>,
+        /// Output .xlsx path (or a folder, with --csv).
+        path: PathBuf,
+        /// Write a folder of CSV files instead of .xlsx.
+        #[arg(long)]
+        csv: bool,
+    },
+    /// Write the empty interchange workbook: every sheet, header, help row and drop-down.
+    Template {
+        /// Output .xlsx path.
+        path: PathBuf,
+    },
+    /// List stored school years and their versions.
+    Versions,
+    /// Generate interchange data for a realistic region.
+    Generate {
+        /// Output folder (CSV files) or .xlsx path.
+        #[arg(long)]
+        out: PathBuf,
+        /// Number of counties (100 makes a province).
+        #[arg(long, default_value_t = 1)]
+        counties: usize,
+        /// Random seed.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// School years written, e.g. 2015-2024 or 2024.
+        #[arg(long, default_value = "2015-2024")]
+        years: String,
+    },
+    /// Generate a demo county into a fresh store, create an admin and serve the web UI.
+    Demo {
+        /// Port on 127.0.0.1.
+        #[arg(long, default_value_t = 8080)]
+        port: u16,
+        /// Random seed of the demo county.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Keep an existing store instead of starting fresh.
+        #[arg(long)]
+        keep: bool,
+    },
+    /// Serve the web UI and the JSON API.
+    Serve {
+        /// Address to bind.
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: String,
+        /// Port.
+        #[arg(long, default_value_t = 8080)]
+        port: u16,
+    },
+    /// Manage users.
+    User {
+        #[command(subcommand)]
+        cmd: UserCmd,
+    },
+    /// Benchmarks (figures go to docs/benchmarks.md).
+    Bench {
+        #[command(subcommand)]
+        cmd: BenchCmd,
+    },
+}
+
+#[derive(Subcommand)]
+enum UserCmd {
+    /// Create a user or reset their password, role and scope.
+    Add {
+        /// Login name.
+        username: String,
+        /// Password (at least 6 characters).
+        #[arg(long)]
+        password: String,
+        /// admin | planner | supervisor | finance | personnel | school | public.
+        #[arg(long, default_value = "planner")]
+        role: String,
+        /// A region code or a school id; empty for everything.
+        #[arg(long, default_value = "")]
+        scope: String,
+        /// Name shown in the UI.
+        #[arg(long)]
+        name: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+enum BenchCmd {
+    /// Time importing a path into a fresh store (prints seconds and peak memory).
+    Import {
+        /// Folder of CSV files or .xlsx file.
+        path: PathBuf,
+    },
+}
+
+fn parse_years(s: &str) -> Result<(i32, i32)> {
+    let (a, b) = match s.split_once('-') {
+        Some((a, b)) => (a.trim().parse()?, b.trim().parse()?),
+        None => {
+            let y = s.trim().parse()?;
+            (y, y)
+        }
+    };
+    if a > b || a < 2012 || b > 2040 {
+        bail!("years must be like 2015-2024 (between 2012 and 2040)");
+    }
+    Ok((a, b))
+}
+
+/// Reads and checks a path against the store; prints the report. Returns the plan.
+async fn check(store: &Store, path: &Path, opts: ReadOptions, all_warnings: bool) -> Result<ImportPlan> {
+    let read = eduplan_ingest::read_path(path, opts);
+    let stored_years = store.years().await?;
+    let stored = store.stored(&needed_years(&read.dataset, &stored_years)).await?;
+    let plan = plan_import(read.dataset, read.issues, &stored);
+    let errors: Vec<_> = plan.errors().collect();
+    let warnings: Vec<_> = plan.warnings().collect();
+    for e in &errors {
+        eprintln!("{}", e.one_line());
+    }
+    let shown = if all_warnings { warnings.len() } else { warnings.len().min(20) };
+    for w in &warnings[..shown] {
+        eprintln!("{}", w.one_line());
+    }
+    if shown < warnings.len() {
+        eprintln!("… 另有 {} 条警告 / {} more warnings (--all-warnings)", warnings.len() - shown, warnings.len() - shown);
+    }
+    for y in &plan.years {
+        let d = &y.diff;
+        let prev = y.previous_version.map(|v| format!("v{v} → v{}", v + 1)).unwrap_or_else(|| "新学年/new year → v1".into());
+        println!("学年/year {} ({prev})", y.year);
+        println!(
+            "  学校/schools: +{} −{} ~{}",
+            d.schools_added.len(),
+            d.schools_removed.len(),
+            d.schools_changed.len()
+        );
+        for s in d.sheets.iter().filter(|s| s.rows_before != s.rows_after) {
+            println!("  {}: {} → {} 行/rows", s.sheet, s.rows_before, s.rows_after);
+        }
+        for f in d.figures.iter().filter(|f| f.before != f.after) {
+            println!("  {}: {} → {}", f.figure, eduplan_core::data::fmt_num(f.before), eduplan_core::data::fmt_num(f.after));
+        }
+        for c in d.schools_changed.iter().take(10) {
+            let ch: Vec<String> = c.changes.iter().take(4).map(|f| format!("{} {}→{}", f.field, f.before, f.after)).collect();
+            println!("  ~ {} {}: {}", c.school_id, c.name, ch.join("; "));
+        }
+        if d.schools_changed.len() > 10 {
+            println!("  … {} more changed schools", d.schools_changed.len() - 10);
+        }
+    }
+    Ok(plan)
+}
+
+async fn import(store: &Store, path: &Path, dry_run: bool, opts: ReadOptions, user: &str, all_warnings: bool) -> Result<()> {
+    let plan = check(store, path, opts, all_warnings).await?;
+    let n_err = plan.errors().count();
+    if n_err > 0 {
+        bail!("{n_err} 个错误，未导入任何数据 / {n_err} errors; nothing was imported");
+    }
+    if dry_run {
+        println!("试运行，未写入 / dry run: nothing written");
+        return Ok(());
+    }
+    let source = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+    let written = store.apply(&plan, user, &source).await?;
+    for v in written {
+        println!("已导入 / imported: {} v{}", v.year, v.version);
+    }
+    Ok(())
+}
+
+async fn demo(db: &str, port: u16, seed: u64, keep: bool) -> Result<()> {
+    if !keep && !db.starts_with("postgres") {
+        for ext in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{db}{ext}"));
+        }
+    }
+    let store = Store::open(db).await?;
+    if store.years().await?.is_empty() {
+        let dir = tempdir_path("eduplan-demo");
+        let t = Instant::now();
+        let ds = eduplan_synth::generate(&eduplan_synth::Options { counties: 1, seed, years: (2015, 2024) });
+        eduplan_ingest::write_csv_dir(&dir, &eduplan_ingest::write::combine_dataset(&ds))?;
+        println!("生成演示县数据 / generated the demo county in {:.1}s: {}", t.elapsed().as_secs_f64(), dir.display());
+        // through the normal importer, as a bureau would
+        import(&store, &dir, false, ReadOptions::default(), "demo", false).await?;
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+    store.upsert_user("admin", "系统管理员", "admin123", Role::Admin, ScopeKind::All, "").await?;
+    println!();
+    println!("eduplan 演示 / demo: http://127.0.0.1:{port}/");
+    println!("登录 / log in: 用户名 admin  密码 admin123");
+    eduplan_server::serve(store, &format!("127.0.0.1:{port}")).await
+}
+
+fn tempdir_path(prefix: &str) -> PathBuf {
+    std::env::temp_dir().join(format!("{prefix}-{}", std::process::id()))
+}
+
+fn peak_rss_mb() -> Option<f64> {
+    let s = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = s.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb / 1024.0)
+}
+
+#[tokio::main]
+async fn main() {
+    let cli = Cli::parse();
+    if let Err(e) = run(cli).await {
+        eprintln!("eduplan: {e:#}");
+        std::process::exit(1);
+    }
+}
+
+async fn run(cli: Cli) -> Result<()> {
+    match cli.cmd {
+        Cmd::Import { path, dry_run, ignore_unknown_columns, user, all_warnings } => {
+            let store = Store::open(&cli.db).await.context("opening the store")?;
+            import(&store, &path, dry_run, ReadOptions { ignore_unknown_columns }, &user, all_warnings).await
+        }
+        Cmd::Export { year, version, path, csv } => {
+            let store = Store::open(&cli.db).await?;
+            let data = match version {
+                None => store.load_year(year).await?.with_context(|| format!("no data for school year {year}"))?,
+                Some(n) => {
+                    let v = store
+                        .versions()
+                        .await?
+                        .into_iter()
+                        .find(|v| v.year == year && v.version == n)
+                        .with_context(|| format!("school year {year} has no version {n}"))?;
+                    store.load_version(v.id).await?
+                }
+            };
+            if csv {
+                eduplan_ingest::write_csv_dir(&path, &eduplan_ingest::write::combine_years(&[data]))?;
+            } else {
+                eduplan_ingest::write_xlsx(&path, &[data])?;
+            }
+            println!("已导出 / exported {year} → {}", path.display());
+            Ok(())
+        }
+        Cmd::Template { path } => {
+            std::fs::write(&path, eduplan_ingest::template_bytes()?)?;
+            println!("模板已写入 / template written: {}", path.display());
+            Ok(())
+        }
+        Cmd::Versions => {
+            let store = Store::open(&cli.db).await?;
+            println!("{:>6} {:>4} {:>4}  {:<20} {:<10} source", "year", "ver", "cur", "created_at", "by");
+            for v in store.versions().await? {
+                println!("{:>6} {:>4} {:>4}  {:<20} {:<10} {}", v.year, v.version, if v.current { "*" } else { "" }, v.created_at, v.created_by, v.source);
+            }
+            Ok(())
+        }
+        Cmd::Generate { out, counties, seed, years } => {
+            let t = Instant::now();
+            let ds = eduplan_synth::generate(&eduplan_synth::Options { counties, seed, years: parse_years(&years)? });
+            let tables = eduplan_ingest::write::combine_dataset(&ds);
+            let is_xlsx = out.extension().and_then(|e| e.to_str()).map(|e| e.eq_ignore_ascii_case("xlsx")) == Some(true);
+            if is_xlsx {
+                std::fs::write(&out, eduplan_ingest::xlsx_bytes(&tables)?)?;
+            } else {
+                eduplan_ingest::write_csv_dir(&out, &tables)?;
+            }
+            for t in &tables {
+                println!("{:<8} {:>9} rows", t.sheet.zh(), t.rows.len());
+            }
+            println!("written to {} in {:.1}s", out.display(), t.elapsed().as_secs_f64());
+            Ok(())
+        }
+        Cmd::Demo { port, seed, keep } => demo(&cli.db, port, seed, keep).await,
+        Cmd::Serve { bind, port } => {
+            let store = Store::open(&cli.db).await?;
+            println!("eduplan: http://{bind}:{port}/");
+            eduplan_server::serve(store, &format!("{bind}:{port}")).await
+        }
+        Cmd::User { cmd: UserCmd::Add { username, password, role, scope, name } } => {
+            let store = Store::open(&cli.db).await?;
+            let role = Role::parse(&role).with_context(|| format!("unknown role {role}"))?;
+            let kind = if scope.is_empty() {
+                ScopeKind::All
+            } else if scope.len() == 10 {
+                ScopeKind::School
+            } else {
+                ScopeKind::Region
+            };
+            let u = store.upsert_user(&username, name.as_deref().unwrap_or(&username), &password, role, kind, &scope).await?;
+            println!("user {} ({}, {}:{})", u.username, u.role.as_str(), u.scope_kind.as_str(), u.scope);
+            Ok(())
+        }
+        Cmd::Bench { cmd: BenchCmd::Import { path } } => {
+            let dir = tempdir_path("eduplan-bench");
+            std::fs::create_dir_all(&dir)?;
+            let db = dir.join("bench.db");
+            let store = Store::open(db.to_str().context("path")?).await?;
+            let t0 = Instant::now();
+            let read = eduplan_ingest::read_path(&path, ReadOptions::default());
+            let t_read = t0.elapsed().as_secs_f64();
+            let rows: usize = read.dataset.tables.values().map(|t| t.rows.len()).sum();
+            let stored = store.stored(&[]).await?;
+            let plan = plan_import(read.dataset, read.issues, &stored);
+            let t_check = t0.elapsed().as_secs_f64() - t_read;
+            if !plan.ok() {
+                for e in plan.errors().take(10) {
+                    eprintln!("{}", e.one_line());
+                }
+                bail!("the benchmark input has errors");
+            }
+            let t1 = Instant::now();
+            store.apply(&plan, "bench", "bench").await?;
+            let t_write = t1.elapsed().as_secs_f64();
+            println!(
+                "rows {rows}  read {t_read:.2}s  check {t_check:.2}s  write {t_write:.2}s  total {:.2}s  peak RSS {:.0} MB",
+                t0.elapsed().as_secs_f64(),
+                peak_rss_mb().unwrap_or(0.0)
+            );
+            let _ = std::fs::remove_dir_all(&dir);
+            Ok(())
+        }
+    }
+}

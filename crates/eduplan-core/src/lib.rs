@@ -1,0 +1,20 @@
+//! eduplan-core: the domain of eduplan without any I/O.
+//!
+//! - [`schema`]: the interchange workbook (交换格式) as data: sheets, columns, enumerations.
+//! - [`cell`]: reading one typed cell from what a user typed.
+//! - [`data`]: tables in memory, a school year's content ([`data::YearData`]) and how an upload
+//!   merges into it.
+//! - [`validate`]: rules across rows and sheets, as located bilingual [`issue::Issue`]s.
+//! - [`diff`]: what a new version of a year changes.
+//! - [`import`]: the whole check of an upload against the store's current years, as one pure step.
+//!
+//! Invariant: nothing here reads files, talks to a database or knows JSON.
+#![deny(missing_docs)]
+
+pub mod cell;
+pub mod data;
+pub mod diff;
+pub mod import;
+pub mod issue;
+pub mod schema;
+pub mod validate;

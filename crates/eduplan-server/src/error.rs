@@ -1,0 +1,67 @@
+//! One API error type with a closed set of codes, mapped to HTTP statuses in one place.
+//! Internal errors are logged and hidden from clients.
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+
+/// An error answered to an API client: `{"error": {"code", "message_zh", "message_en"}}`.
+#[derive(Debug)]
+pub struct ApiError {
+    status: StatusCode,
+    code: &'static str,
+    zh: String,
+    en: String,
+}
+
+impl ApiError {
+    /// 401: no or bad session.
+    pub fn unauthorized() -> ApiError {
+        ApiError { status: StatusCode::UNAUTHORIZED, code: "unauthorized", zh: "请先登录".into(), en: "please log in".into() }
+    }
+    /// 401 with a specific reason (e.g. a wrong password).
+    pub fn unauthorized_with(zh: impl Into<String>, en: impl Into<String>) -> ApiError {
+        ApiError { status: StatusCode::UNAUTHORIZED, code: "unauthorized", zh: zh.into(), en: en.into() }
+    }
+    /// 403: logged in but not allowed.
+    pub fn forbidden(zh: impl Into<String>, en: impl Into<String>) -> ApiError {
+        ApiError { status: StatusCode::FORBIDDEN, code: "forbidden", zh: zh.into(), en: en.into() }
+    }
+    /// 404.
+    pub fn not_found(zh: impl Into<String>, en: impl Into<String>) -> ApiError {
+        ApiError { status: StatusCode::NOT_FOUND, code: "not_found", zh: zh.into(), en: en.into() }
+    }
+    /// 400: the request itself is wrong.
+    pub fn bad_request(zh: impl Into<String>, en: impl Into<String>) -> ApiError {
+        ApiError { status: StatusCode::BAD_REQUEST, code: "bad_request", zh: zh.into(), en: en.into() }
+    }
+    /// 409: the state changed under the request.
+    pub fn conflict(zh: impl Into<String>, en: impl Into<String>) -> ApiError {
+        ApiError { status: StatusCode::CONFLICT, code: "conflict", zh: zh.into(), en: en.into() }
+    }
+    /// 500, with the cause logged, not shown.
+    pub fn internal(cause: impl std::fmt::Display) -> ApiError {
+        eprintln!("eduplan-server: internal error: {cause}");
+        ApiError { status: StatusCode::INTERNAL_SERVER_ERROR, code: "internal", zh: "服务器内部错误".into(), en: "internal server error".into() }
+    }
+}
+
+impl From<eduplan_store::StoreError> for ApiError {
+    fn from(e: eduplan_store::StoreError) -> ApiError {
+        match e {
+            eduplan_store::StoreError::NotFound(what) => ApiError::not_found(format!("未找到：{what}"), format!("not found: {what}")),
+            eduplan_store::StoreError::Invalid(msg) => ApiError::conflict(msg.clone(), msg),
+            other => ApiError::internal(other),
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let body = serde_json::json!({"error": {"code": self.code, "message_zh": self.zh, "message_en": self.en}});
+        (self.status, Json(body)).into_response()
+    }
+}
+
+/// Result of a handler.
+pub type ApiResult<T> = Result<T, ApiError>;

@@ -1,0 +1,129 @@
+//! eduplan-server: the web application. A JSON API under /api (described by /api/openapi.json),
+//! every route behind the [`auth::AuthUser`] extractor except login, and the Vue UI built into
+//! web/dist embedded in the binary with an index.html fallback for client-side routes.
+//!
+//! Not here: any domain rule. Handlers read the store, call eduplan-core and convert to JSON.
+
+pub mod api;
+pub mod auth;
+pub mod error;
+pub mod openapi;
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use axum::extract::DefaultBodyLimit;
+use axum::http::{header, StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use eduplan_core::import::ImportPlan;
+use eduplan_store::Store;
+
+/// An upload checked and waiting for the user to apply it.
+pub struct Staged {
+    /// The checked plan.
+    pub plan: ImportPlan,
+    /// Uploaded file name (recorded as the version's source).
+    pub file_name: String,
+    /// Who uploaded it (only they may apply it).
+    pub username: String,
+    /// When it was checked.
+    pub at: std::time::Instant,
+}
+
+/// Shared state of the handlers.
+#[derive(Clone)]
+pub struct AppState {
+    /// The store.
+    pub store: Store,
+    /// Checked uploads by id.
+    pub staged: Arc<Mutex<HashMap<String, Staged>>>,
+}
+
+#[derive(rust_embed::RustEmbed)]
+#[folder = "../../web/dist/"]
+struct Assets;
+
+/// Every API route: (method, path as in OpenAPI). The router and the OpenAPI document are both
+/// checked against this list by a test.
+pub const ROUTES: &[(&str, &str)] = &[
+    ("post", "/api/auth/login"),
+    ("post", "/api/auth/logout"),
+    ("get", "/api/me"),
+    ("get", "/api/meta"),
+    ("get", "/api/overview"),
+    ("get", "/api/schools"),
+    ("get", "/api/schools/{id}"),
+    ("post", "/api/imports"),
+    ("post", "/api/imports/{id}/apply"),
+    ("get", "/api/versions"),
+    ("get", "/api/versions/{id}/diff"),
+    ("get", "/api/template"),
+    ("get", "/api/export"),
+    ("get", "/api/audit"),
+    ("get", "/api/openapi.json"),
+];
+
+/// The application router.
+pub fn router(store: Store) -> Router {
+    let state = AppState { store, staged: Arc::new(Mutex::new(HashMap::new())) };
+    Router::new()
+        .route("/api/auth/login", post(api::login))
+        .route("/api/auth/logout", post(api::logout))
+        .route("/api/me", get(api::me))
+        .route("/api/meta", get(api::meta))
+        .route("/api/overview", get(api::overview))
+        .route("/api/schools", get(api::schools))
+        .route("/api/schools/{id}", get(api::school))
+        .route("/api/imports", post(api::upload))
+        .route("/api/imports/{id}/apply", post(api::apply))
+        .route("/api/versions", get(api::versions))
+        .route("/api/versions/{id}/diff", get(api::version_diff))
+        .route("/api/template", get(api::template))
+        .route("/api/export", get(api::export))
+        .route("/api/audit", get(api::audit))
+        .route("/api/openapi.json", get(|| async { axum::Json(openapi::document()) }))
+        .route("/api/{*rest}", get(api_not_found).post(api_not_found))
+        .fallback(static_handler)
+        .layer(DefaultBodyLimit::max(256 * 1024 * 1024))
+        .with_state(state)
+}
+
+async fn api_not_found() -> error::ApiError {
+    error::ApiError::not_found("接口不存在", "no such API route")
+}
+
+async fn static_handler(uri: Uri) -> Response {
+    let path = uri.path().trim_start_matches('/');
+    let file = if path.is_empty() { "index.html" } else { path };
+    if let Some(c) = Assets::get(file) {
+        let mime = mime_guess::from_path(file).first_or_octet_stream();
+        let cache = if file.starts_with("assets/") { "public, max-age=31536000, immutable" } else { "no-cache" };
+        return ([(header::CONTENT_TYPE, mime.as_ref().to_string()), (header::CACHE_CONTROL, cache.to_string())], c.data.into_owned())
+            .into_response();
+    }
+    // client-side routes (/schools/123, /data) get the app page
+    match Assets::get("index.html") {
+        Some(c) => ([(header::CONTENT_TYPE, "text/html; charset=utf-8".to_string())], c.data.into_owned()).into_response(),
+        None => (
+            StatusCode::OK,
+            [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+            "<!doctype html><meta charset=utf-8><title>eduplan</title><h1>eduplan</h1>\
+             <p>界面尚未构建：请在 web/ 下运行 npm ci && npm run build，然后重新编译。</p>\
+             <p>The UI is not built: run npm ci && npm run build in web/, then rebuild. The API is at /api.</p>",
+        )
+            .into_response(),
+    }
+}
+
+/// Serves the application until Ctrl-C.
+pub async fn serve(store: Store, addr: &str) -> anyhow::Result<()> {
+    let listener = tokio::net::TcpListener::bind(addr).await?;
+    axum::serve(listener, router(store))
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await?;
+    Ok(())
+}

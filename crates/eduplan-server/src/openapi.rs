@@ -1,0 +1,77 @@
+//! The OpenAPI 3.1 document of /api, written out by hand (small, and it keeps the handlers free of
+//! macros); a test checks it names every route of [`crate::ROUTES`] and that every `$ref`
+//! resolves.
+
+use serde_json::{json, Value};
+
+fn ok(desc: &str, schema: Value) -> Value {
+    json!({"200": {"description": desc, "content": {"application/json": {"schema": schema}}},
+           "401": {"$ref": "#/components/responses/Unauthorized"}})
+}
+
+fn year_param() -> Value {
+    json!({"name": "year", "in": "query", "required": false, "schema": {"type": "integer"}, "description": "school year (2024 = 2024–25); default the latest"})
+}
+
+fn id_param(desc: &str, ty: &str) -> Value {
+    json!({"name": "id", "in": "path", "required": true, "schema": {"type": ty}, "description": desc})
+}
+
+/// The document.
+pub fn document() -> Value {
+    let obj = json!({"type": "object"});
+    json!({
+      "openapi": "3.1.0",
+      "info": {"title": "eduplan API", "version": env!("CARGO_PKG_VERSION"),
+               "description": "Education planning and supervision for county bureaus. All routes except login need `Authorization: Bearer <token>`."},
+      "components": {
+        "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+        "schemas": {
+          "Error": {"type": "object", "properties": {"error": {"type": "object", "properties": {
+              "code": {"type": "string"}, "message_zh": {"type": "string"}, "message_en": {"type": "string"}}}}},
+          "User": {"type": "object", "properties": {"username": {"type": "string"}, "display_name": {"type": "string"},
+              "role": {"type": "string", "enum": ["admin", "planner", "supervisor", "finance", "personnel", "school", "public"]},
+              "scope_kind": {"type": "string", "enum": ["all", "region", "school"]}, "scope": {"type": "string"}}},
+          "Issue": {"type": "object", "properties": {"file": {"type": "string"}, "sheet": {"type": "string"},
+              "row": {"type": ["integer", "null"]}, "column": {"type": "string"}, "value": {"type": "string"},
+              "message_zh": {"type": "string"}, "message_en": {"type": "string"}}},
+          "YearDiff": {"type": "object", "properties": {"year": {"type": "integer"}, "previous_version": {"type": ["integer", "null"]},
+              "schools_added": {"type": "array"}, "schools_removed": {"type": "array"}, "schools_changed": {"type": "array"},
+              "sheets": {"type": "array"}, "figures": {"type": "array"}}}
+        },
+        "responses": {"Unauthorized": {"description": "not logged in", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}}
+      },
+      "security": [{"bearer": []}],
+      "paths": {
+        "/api/auth/login": {"post": {"summary": "log in (登录)", "security": [],
+            "requestBody": {"content": {"application/json": {"schema": {"type": "object", "required": ["username", "password"],
+                "properties": {"username": {"type": "string"}, "password": {"type": "string"}}}}}},
+            "responses": ok("a session token and the user", json!({"type": "object", "properties": {"token": {"type": "string"}, "user": {"$ref": "#/components/schemas/User"}}}))}},
+        "/api/auth/logout": {"post": {"summary": "end the session", "responses": ok("done", obj.clone())}},
+        "/api/me": {"get": {"summary": "the logged-in user", "responses": ok("user", json!({"$ref": "#/components/schemas/User"}))}},
+        "/api/meta": {"get": {"summary": "years, regions in scope, school types", "responses": ok("meta", obj.clone())}},
+        "/api/overview": {"get": {"summary": "key figures of a year (总览)", "parameters": [year_param(),
+            {"name": "region", "in": "query", "required": false, "schema": {"type": "string"}}], "responses": ok("overview", obj.clone())}},
+        "/api/schools": {"get": {"summary": "school list with filters (学校)", "parameters": [year_param(),
+            {"name": "q", "in": "query", "schema": {"type": "string"}}, {"name": "type", "in": "query", "schema": {"type": "string"}},
+            {"name": "region", "in": "query", "schema": {"type": "string"}}, {"name": "urban_rural", "in": "query", "schema": {"type": "string"}},
+            {"name": "ownership", "in": "query", "schema": {"type": "string"}}], "responses": ok("schools", obj.clone())}},
+        "/api/schools/{id}": {"get": {"summary": "one school: grades, classes, staff, conditions, history", "parameters": [id_param("学校标识码", "string"), year_param()],
+            "responses": ok("school", obj.clone())}},
+        "/api/imports": {"post": {"summary": "upload and check a workbook (.xlsx, .csv, .zip); nothing is written",
+            "requestBody": {"content": {"multipart/form-data": {"schema": {"type": "object", "properties": {"file": {"type": "string", "format": "binary"}}}}}},
+            "responses": ok("validation report and diff", json!({"type": "object", "properties": {"id": {"type": "string"}, "ok": {"type": "boolean"},
+                "errors": {"type": "array", "items": {"$ref": "#/components/schemas/Issue"}}, "warnings": {"type": "array", "items": {"$ref": "#/components/schemas/Issue"}},
+                "years": {"type": "array", "items": {"type": "integer"}}, "diff": {"type": "array", "items": {"$ref": "#/components/schemas/YearDiff"}}}}))}},
+        "/api/imports/{id}/apply": {"post": {"summary": "apply a checked upload: new versions of its years, in one transaction",
+            "parameters": [id_param("upload id", "string")], "responses": ok("versions written", obj.clone())}},
+        "/api/versions": {"get": {"summary": "version history of every school year", "responses": ok("versions", obj.clone())}},
+        "/api/versions/{id}/diff": {"get": {"summary": "what a version changed against the one before", "parameters": [id_param("version id", "integer")],
+            "responses": ok("diff", json!({"$ref": "#/components/schemas/YearDiff"}))}},
+        "/api/template": {"get": {"summary": "the empty interchange workbook", "responses": {"200": {"description": "xlsx"}}}},
+        "/api/export": {"get": {"summary": "a school year as an interchange workbook", "parameters": [year_param()], "responses": {"200": {"description": "xlsx"}}}},
+        "/api/audit": {"get": {"summary": "the audit log (administrators)", "responses": ok("audit records", obj.clone())}},
+        "/api/openapi.json": {"get": {"summary": "this document", "security": [], "responses": {"200": {"description": "OpenAPI"}}}}
+      }
+    })
+}

@@ -1,0 +1,17 @@
+// echarts/core with only what the app draws: line, bar, pie.
+import * as echarts from 'echarts/core'
+import { LineChart, BarChart, PieChart } from 'echarts/charts'
+import {
+  GridComponent, TooltipComponent, LegendComponent, TitleComponent, DatasetComponent,
+} from 'echarts/components'
+import { CanvasRenderer } from 'echarts/renderers'
+
+echarts.use([
+  LineChart, BarChart, PieChart,
+  GridComponent, TooltipComponent, LegendComponent, TitleComponent, DatasetComponent,
+  CanvasRenderer,
+])
+
+export const palette = ['#1f5fa8', '#3ba272', '#fac858', '#ee6666', '#73c0de', '#9a60b4', '#fc8452', '#91cc75']
+
+export default echarts
