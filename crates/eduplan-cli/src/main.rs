@@ -14,8 +14,9 @@ use eduplan_store::{Role, ScopeKind, Store};
 #[command(name = "eduplan", version, about = "eduplan: education planning and supervision for Chinese county bureaus (教育规划与督导)")]
 struct Cli {
     /// Store: a SQLite file path (created if missing) or a postgres:// URL.
-    #[arg(long, global = true, default_value = "eduplan.db", env = "EDUPLAN_DB")]
-    db: String,
+    /// Default ./eduplan.db (the demo uses ./eduplan-demo.db, which it recreates).
+    #[arg(long, global = true, env = "EDUPLAN_DB")]
+    db: Option<String>,
     #[command(subcommand)]
     cmd: Cmd,
 }
@@ -260,13 +261,16 @@ async fn main() {
 }
 
 async fn run(cli: Cli) -> Result<()> {
+    let demo_db = cli.db.clone().unwrap_or_else(|| "eduplan-demo.db".into());
+    let cli = Cli { db: Some(cli.db.unwrap_or_else(|| "eduplan.db".into())), cmd: cli.cmd };
+    let db = cli.db.clone().expect("set above");
     match cli.cmd {
         Cmd::Import { path, dry_run, ignore_unknown_columns, user, all_warnings } => {
-            let store = Store::open(&cli.db).await.context("opening the store")?;
+            let store = Store::open(&db).await.context("opening the store")?;
             import(&store, &path, dry_run, ReadOptions { ignore_unknown_columns }, &user, all_warnings).await
         }
         Cmd::Export { year, version, path, csv } => {
-            let store = Store::open(&cli.db).await?;
+            let store = Store::open(&db).await?;
             let data = match version {
                 None => store.load_year(year).await?.with_context(|| format!("no data for school year {year}"))?,
                 Some(n) => {
@@ -293,7 +297,7 @@ async fn run(cli: Cli) -> Result<()> {
             Ok(())
         }
         Cmd::Versions => {
-            let store = Store::open(&cli.db).await?;
+            let store = Store::open(&db).await?;
             println!("{:>6} {:>4} {:>4}  {:<20} {:<10} source", "year", "ver", "cur", "created_at", "by");
             for v in store.versions().await? {
                 println!("{:>6} {:>4} {:>4}  {:<20} {:<10} {}", v.year, v.version, if v.current { "*" } else { "" }, v.created_at, v.created_by, v.source);
@@ -316,14 +320,14 @@ async fn run(cli: Cli) -> Result<()> {
             println!("written to {} in {:.1}s", out.display(), t.elapsed().as_secs_f64());
             Ok(())
         }
-        Cmd::Demo { port, seed, keep } => demo(&cli.db, port, seed, keep).await,
+        Cmd::Demo { port, seed, keep } => demo(&demo_db, port, seed, keep).await,
         Cmd::Serve { bind, port } => {
-            let store = Store::open(&cli.db).await?;
+            let store = Store::open(&db).await?;
             println!("eduplan: http://{bind}:{port}/");
             eduplan_server::serve(store, &format!("{bind}:{port}")).await
         }
         Cmd::User { cmd: UserCmd::Add { username, password, role, scope, name } } => {
-            let store = Store::open(&cli.db).await?;
+            let store = Store::open(&db).await?;
             let role = Role::parse(&role).with_context(|| format!("unknown role {role}"))?;
             let kind = if scope.is_empty() {
                 ScopeKind::All

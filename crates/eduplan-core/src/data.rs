@@ -268,14 +268,25 @@ fn scope_column(s: SheetKind) -> Option<&'static str> {
 pub fn merge_year(prev: Option<&YearData>, incoming: &Dataset, year: i32) -> YearData {
     let mut out = prev.cloned().unwrap_or_else(|| YearData::empty(year));
     out.year = year;
-    for (sheet, table) in &incoming.tables {
+    // the new complete school list, if the upload has one: stored rows of schools not on it go
+    // (the upload's own rows stay, so that a row naming an unknown school is reported, not lost)
+    let listed: Option<std::collections::HashSet<String>> = incoming.tables.get(&SheetKind::Schools).map(|t| {
+        t.rows.iter().map(|r| t.get(r, "school_id").display()).collect()
+    });
+    for sheet in SheetKind::ALL {
+        let target = out.table_mut(sheet);
+        let scope = scope_column(sheet);
+        if let (Some(ids), Some("school_id")) = (&listed, scope) {
+            let ci = sheet.col_index("school_id").expect("school_id");
+            target.rows.retain(|r| ids.contains(&r.cells[ci].display()));
+        }
+        let Some(table) = incoming.tables.get(&sheet) else { continue };
         let new_rows: Vec<Row> = if sheet.has_year() {
             table.rows.iter().filter(|r| table.get(r, "year").as_i64() == Some(year as i64)).cloned().collect()
         } else {
             table.rows.clone()
         };
-        let target = out.table_mut(*sheet);
-        match scope_column(*sheet) {
+        match scope {
             None => target.rows = new_rows,
             Some(scope) => {
                 if new_rows.is_empty() {
@@ -286,16 +297,6 @@ pub fn merge_year(prev: Option<&YearData>, incoming: &Dataset, year: i32) -> Yea
                 target.rows.retain(|r| !scopes.contains(&r.cells[ci].display()));
                 target.rows.extend(new_rows);
             }
-        }
-    }
-    if incoming.tables.contains_key(&SheetKind::Schools) {
-        let schools = out.table(SheetKind::Schools);
-        let ids: std::collections::HashSet<String> =
-            schools.rows.iter().map(|r| schools.get(r, "school_id").display()).collect();
-        for s in [SheetKind::Students, SheetKind::Classes, SheetKind::Staff, SheetKind::Conditions] {
-            let t = out.table_mut(s);
-            let ci = s.col_index("school_id").expect("school_id");
-            t.rows.retain(|r| ids.contains(&r.cells[ci].display()));
         }
     }
     out

@@ -78,15 +78,15 @@ pub fn plan_import(mut ds: Dataset, mut parse_issues: Vec<Issue>, stored: &Store
     parse_issues.extend(check_dataset(&ds));
     let mut years = Vec::new();
     let mut merged: BTreeMap<i32, YearData> = BTreeMap::new();
-    let targets = target_years(&ds, &stored_years);
+    let targets = if ds.tables.values().all(|t| t.rows.is_empty()) { vec![] } else { target_years(&ds, &stored_years) };
     if targets.is_empty() {
         parse_issues.push(Issue::error(
             "",
             None,
             "",
             "",
-            "文件中没有任何学年的数据，库中也没有可更新的学年",
-            "the file holds no school year and the store has none to update",
+            "文件中没有可导入的数据（空模板？），或只有区划/学校名单而库中还没有任何学年",
+            "nothing to import: the file has no data rows (an empty template?), or only the region/school lists and the store has no school year yet",
         ));
     }
     for y in targets {

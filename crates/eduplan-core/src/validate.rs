@@ -52,13 +52,16 @@ pub fn check_dataset(ds: &Dataset) -> Vec<Issue> {
         for r in &t.rows {
             let k = t.key_of(r);
             if let Some(first) = seen.get(&k) {
-                let first = first.map(|f| f.to_string()).unwrap_or_default();
+                let (zh_at, en_at) = match first {
+                    Some(f) => (format!("与第{f}行重复"), format!("duplicates row {f}")),
+                    None => ("与前面的行重复".to_string(), "duplicates an earlier row".to_string()),
+                };
                 out.push(err(
                     t,
                     r,
                     last_key_col,
-                    format!("与第{first}行重复（{}）", t.sheet.key().iter().map(|c| zh_col(t.sheet, c)).collect::<Vec<_>>().join("+")),
-                    format!("duplicates row {first} (key {})", t.sheet.key().join("+")),
+                    format!("{zh_at}（{}）", t.sheet.key().iter().map(|c| zh_col(t.sheet, c)).collect::<Vec<_>>().join("+")),
+                    format!("{en_at} (key {})", t.sheet.key().join("+")),
                 ));
             } else {
                 seen.insert(k, r.source);

@@ -172,8 +172,12 @@ fn read_csv_files(files: Vec<(String, Vec<u8>)>, opts: ReadOptions) -> ReadResul
     out
 }
 
+/// A sheet without data rows (a template's, or a header only) counts as absent: an empty 学校
+/// sheet must not read as "the county has no schools".
 fn merge_table(ds: &mut Dataset, t: Table) {
-    ds.table_mut(t.sheet).rows.extend(t.rows);
+    if !t.rows.is_empty() {
+        ds.table_mut(t.sheet).rows.extend(t.rows);
+    }
 }
 
 fn cell_text(d: &Data) -> String {

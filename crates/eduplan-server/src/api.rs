@@ -477,23 +477,28 @@ pub fn diff_json(d: &YearDiff, previous_version: Option<i64>) -> J {
         "figures": d.figures.iter().map(|f| json!({"figure": f.figure, "before": f.before, "after": f.after})).collect::<Vec<_>>()})
 }
 
-/// School users may only send rows of their own school, and no region or school lists.
-fn scope_issues(u: &AuthUser, ds: &eduplan_core::data::Dataset) -> Vec<Issue> {
+/// Users scoped to a region or a school may only send rows inside their scope, and never the
+/// complete 区划/学校 lists (which would drop everything outside it).
+fn scope_issues(u: &AuthUser, ds: &eduplan_core::data::Dataset, school_regions: &HashMap<String, String>) -> Vec<Issue> {
     let mut out = Vec::new();
-    if u.user.scope_kind != eduplan_store::ScopeKind::School {
+    if u.user.scope_kind == eduplan_store::ScopeKind::All {
         return out;
     }
     for t in ds.tables.values() {
-        if !t.sheet.has_year() || t.sheet.col_index("school_id").is_none() {
-            if !t.rows.is_empty() {
-                out.push(Issue::error(t.sheet.zh(), None, "", "", "学校用户只能提交本校数据，不能修改此表", "school users may only submit their own school's rows, not this sheet"));
-            }
+        if !t.sheet.has_year() {
+            out.push(Issue::error(t.sheet.zh(), None, "", "", "区划和学校名单只能由全域用户提交", "only users scoped to everything may submit the region and school lists"));
             continue;
         }
+        let (col, zh_col) = if t.sheet.col_index("school_id").is_some() { ("school_id", "学校标识码") } else { ("region", "区划代码") };
         for r in &t.rows {
-            let id = t.get(r, "school_id").display();
-            if id != u.user.scope {
-                out.push(Issue::error(t.sheet.zh(), r.source, "学校标识码", &id, "只能提交本校数据", "you may only submit your own school's data"));
+            let key = t.get(r, col).display();
+            let inside = if col == "school_id" {
+                school_regions.get(&key).is_some_and(|region| u.sees_school(&key, region))
+            } else {
+                u.sees_region(&key)
+            };
+            if !inside {
+                out.push(Issue::error(t.sheet.zh(), r.source, zh_col, &key, "超出本账号的管辖范围", "outside the scope of your account"));
             }
         }
     }
@@ -517,9 +522,16 @@ pub async fn upload(State(st): State<AppState>, u: AuthUser, mut mp: Multipart) 
         .await
         .map_err(ApiError::internal)?;
     let mut issues = read.issues;
-    issues.extend(scope_issues(&u, &read.dataset));
     let stored_years = st.store.years().await?;
     let stored = st.store.stored(&needed_years(&read.dataset, &stored_years)).await?;
+    let school_regions: HashMap<String, String> = stored
+        .values()
+        .flat_map(|(_, y)| {
+            let t = y.table(SheetKind::Schools);
+            t.rows.iter().map(move |r| (t.get(r, "school_id").display(), t.get(r, "region").display()))
+        })
+        .collect();
+    issues.extend(scope_issues(&u, &read.dataset, &school_regions));
     let plan = plan_import(read.dataset, issues, &stored);
     let id = uuid::Uuid::new_v4().to_string();
     let body = json!({
@@ -555,11 +567,12 @@ pub async fn apply(State(st): State<AppState>, u: AuthUser, Path(id): Path<Strin
     Ok(Json(json!({"versions": written.iter().map(|v| json!({"id": v.id, "year": v.year, "version": v.version})).collect::<Vec<_>>()})))
 }
 
-/// GET /api/versions
-pub async fn versions(State(st): State<AppState>, _u: AuthUser) -> ApiResult<Json<J>> {
+/// GET /api/versions (county-wide summaries only for users scoped to everything)
+pub async fn versions(State(st): State<AppState>, u: AuthUser) -> ApiResult<Json<J>> {
     let mut items = Vec::new();
+    let all = u.user.scope_kind == eduplan_store::ScopeKind::All;
     for v in st.store.versions().await? {
-        let s = st.store.summary(v.id).await?;
+        let s = if all { st.store.summary(v.id).await? } else { Default::default() };
         items.push(json!({"id": v.id, "year": v.year, "version": v.version, "created_at": v.created_at,
             "created_by": v.created_by, "source": v.source, "current": v.current,
             "summary": {"schools": s.schools, "students": s.students, "classes": s.classes, "staff": s.staff}}));
@@ -568,7 +581,10 @@ pub async fn versions(State(st): State<AppState>, _u: AuthUser) -> ApiResult<Jso
 }
 
 /// GET /api/versions/{id}/diff: the version against the one before it in the same year.
-pub async fn version_diff(State(st): State<AppState>, _u: AuthUser, Path(id): Path<i64>) -> ApiResult<Json<J>> {
+pub async fn version_diff(State(st): State<AppState>, u: AuthUser, Path(id): Path<i64>) -> ApiResult<Json<J>> {
+    if u.user.scope_kind != eduplan_store::ScopeKind::All {
+        return Err(ApiError::forbidden("仅全域用户可查看整年差异", "only users scoped to everything may see a whole year's diff"));
+    }
     let v = st.store.version(id).await?;
     let prev = st.store.versions().await?.into_iter().find(|p| p.year == v.year && p.version == v.version - 1);
     let after = st.store.load_version(id).await?;

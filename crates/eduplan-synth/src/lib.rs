@@ -663,7 +663,7 @@ fn emit_staff(opts: &Options, ci: usize, si: usize, s: &School, year: i32, stude
             RowBuilder::new(staff)
                 .set("year", year)
                 .set("school_id", s.id.as_str())
-                .set("staff_id", format!("T{}{:04}", &s.id[6..], k + 1))
+                .set("staff_id", format!("T{}{:04}", s.id, k + 1))
                 .set("role", role)
                 .set("level", level)
                 .set("birth_year", birth)

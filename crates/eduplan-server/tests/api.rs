@@ -1,0 +1,191 @@
+//! The API in process (no socket): auth on every route, scopes, the upload → check → apply flow,
+//! and the OpenAPI document against the router's route list.
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use eduplan_core::import::plan_import;
+use eduplan_server::{router, ROUTES};
+use eduplan_store::{Role, ScopeKind, Store};
+use http_body_util::BodyExt;
+use serde_json::{json, Value};
+use tower::ServiceExt;
+
+struct App {
+    router: axum::Router,
+    _dir: tempfile::TempDir,
+}
+
+async fn app() -> App {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path().join("t.db").to_str().unwrap()).await.unwrap();
+    let ds = eduplan_synth::generate(&eduplan_synth::Options { counties: 1, seed: 5, years: (2023, 2024) });
+    let plan = plan_import(ds, vec![], &Default::default());
+    assert!(plan.ok());
+    store.apply(&plan, "test", "seed").await.unwrap();
+    store.upsert_user("admin", "管理员", "admin123", Role::Admin, ScopeKind::All, "").await.unwrap();
+    App { router: router(store), _dir: dir }
+}
+
+async fn call(app: &App, method: &str, uri: &str, token: Option<&str>, body: Option<Value>) -> (StatusCode, Value) {
+    let mut req = Request::builder().method(method).uri(uri);
+    if let Some(t) = token {
+        req = req.header("authorization", format!("Bearer {t}"));
+    }
+    let req = match body {
+        Some(b) => req.header("content-type", "application/json").body(Body::from(b.to_string())).unwrap(),
+        None => req.body(Body::empty()).unwrap(),
+    };
+    let res = app.router.clone().oneshot(req).await.unwrap();
+    let status = res.status();
+    let bytes = res.into_body().collect().await.unwrap().to_bytes();
+    (status, serde_json::from_slice(&bytes).unwrap_or(Value::Null))
+}
+
+async fn upload(app: &App, token: &str, name: &str, content: &str) -> (StatusCode, Value) {
+    let boundary = "XBOUNDARYX";
+    let body = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\nContent-Type: text/csv\r\n\r\n{content}\r\n--{boundary}--\r\n"
+    );
+    let req = Request::builder()
+        .method("POST")
+        .uri("/api/imports")
+        .header("authorization", format!("Bearer {token}"))
+        .header("content-type", format!("multipart/form-data; boundary={boundary}"))
+        .body(Body::from(body))
+        .unwrap();
+    let res = app.router.clone().oneshot(req).await.unwrap();
+    let status = res.status();
+    let bytes = res.into_body().collect().await.unwrap().to_bytes();
+    (status, serde_json::from_slice(&bytes).unwrap())
+}
+
+async fn login(app: &App, user: &str, pw: &str) -> String {
+    let (s, v) = call(app, "POST", "/api/auth/login", None, Some(json!({"username": user, "password": pw}))).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    v["token"].as_str().unwrap().to_string()
+}
+
+#[tokio::test]
+async fn every_route_but_login_needs_a_session() {
+    let app = app().await;
+    for (method, path) in ROUTES {
+        if *path == "/api/auth/login" || *path == "/api/openapi.json" {
+            continue;
+        }
+        let uri = path.replace("{id}", "1");
+        let (s, v) = call(&app, &method.to_uppercase(), &uri, None, None).await;
+        assert_eq!(s, StatusCode::UNAUTHORIZED, "{method} {uri}");
+        assert_eq!(v["error"]["code"], "unauthorized");
+        assert!(v["error"]["message_zh"].as_str().is_some_and(|m| !m.is_empty()));
+        let (s, _) = call(&app, &method.to_uppercase(), &uri, Some("forged-token"), None).await;
+        assert_eq!(s, StatusCode::UNAUTHORIZED, "{method} {uri} with a forged token");
+    }
+    let (s, v) = call(&app, "POST", "/api/auth/login", None, Some(json!({"username": "admin", "password": "nope"}))).await;
+    assert_eq!(s, StatusCode::UNAUTHORIZED);
+    assert_eq!(v["error"]["message_en"], "wrong user name or password");
+}
+
+#[tokio::test]
+async fn openapi_documents_every_route_and_its_refs_resolve() {
+    let doc = eduplan_server::openapi::document();
+    for (method, path) in ROUTES {
+        assert!(doc["paths"][path][method].is_object(), "{method} {path} is not documented");
+    }
+    let documented: usize = doc["paths"].as_object().unwrap().values().map(|p| p.as_object().unwrap().len()).sum();
+    assert_eq!(documented, ROUTES.len(), "the document names a route the router does not have");
+    fn refs(v: &Value, out: &mut Vec<String>) {
+        match v {
+            Value::Object(m) => {
+                if let Some(Value::String(r)) = m.get("$ref") {
+                    out.push(r.clone());
+                }
+                m.values().for_each(|x| refs(x, out));
+            }
+            Value::Array(a) => a.iter().for_each(|x| refs(x, out)),
+            _ => {}
+        }
+    }
+    let mut all = vec![];
+    refs(&doc, &mut all);
+    assert!(!all.is_empty());
+    for r in all {
+        let ptr = r.trim_start_matches('#');
+        assert!(doc.pointer(ptr).is_some(), "unresolved $ref {r}");
+    }
+}
+
+#[tokio::test]
+async fn upload_check_apply_changes_a_school() {
+    let app = app().await;
+    let t = login(&app, "admin", "admin123").await;
+    let (s, list) = call(&app, "GET", "/api/schools?year=2024&type=%E5%B0%8F%E5%AD%A6", Some(&t), None).await;
+    assert_eq!(s, StatusCode::OK);
+    let items = list["items"].as_array().unwrap();
+    assert!(items.iter().all(|i| i["type"] == "小学"));
+    let id = items[0]["school_id"].as_str().unwrap().to_string();
+    let other = items[1]["school_id"].as_str().unwrap().to_string();
+    let (_, school) = call(&app, "GET", &format!("/api/schools/{id}?year=2024"), Some(&t), None).await;
+    let enrolled: i64 = school["grades"].as_array().unwrap().iter().map(|g| g["enrolled"].as_i64().unwrap()).sum();
+    assert_eq!(school["history"].as_array().unwrap().last().unwrap()["students"].as_i64(), Some(enrolled));
+
+    // row 3 (the second data row) has a bad number: the report names it, nothing is staged
+    let header = "学年,学校标识码,体育运动场馆面积,网络多媒体教室";
+    let bad = format!("{header}\n2024,{id},12345.5,8\n2024,{other},100,abc\n");
+    let (s, rep) = upload(&app, &t, "办学条件.csv", &bad).await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(rep["ok"], false);
+    let errs = rep["errors"].as_array().unwrap();
+    assert_eq!(errs.len(), 1, "{rep}");
+    assert_eq!(errs[0]["row"], 3);
+    assert_eq!(errs[0]["column"], "网络多媒体教室");
+    assert_eq!(errs[0]["value"], "abc");
+    let (s, _) = call(&app, "POST", &format!("/api/imports/{}/apply", rep["id"].as_str().unwrap()), Some(&t), None).await;
+    assert_eq!(s, StatusCode::NOT_FOUND, "an upload with errors cannot be applied");
+
+    let good = format!("{header}\n2024,{id},12345.5,8\n");
+    let (_, rep) = upload(&app, &t, "办学条件.csv", &good).await;
+    assert_eq!(rep["ok"], true, "{rep}");
+    assert_eq!(rep["diff"][0]["previous_version"], 1);
+    assert_eq!(rep["diff"][0]["schools_changed"][0]["school_id"], id.as_str());
+    let (s, applied) = call(&app, "POST", &format!("/api/imports/{}/apply", rep["id"].as_str().unwrap()), Some(&t), None).await;
+    assert_eq!(s, StatusCode::OK, "{applied}");
+    assert_eq!(applied["versions"][0]["version"], 2);
+    let (_, school) = call(&app, "GET", &format!("/api/schools/{id}?year=2024"), Some(&t), None).await;
+    assert_eq!(school["conditions"]["area_sport"], 12345.5);
+    assert_eq!(school["conditions"]["mm_rooms"], 8);
+    let (_, versions) = call(&app, "GET", "/api/versions", Some(&t), None).await;
+    let v2 = versions["items"].as_array().unwrap().iter().find(|v| v["year"] == 2024 && v["version"] == 2).unwrap().clone();
+    assert_eq!(v2["created_by"], "admin");
+    assert_eq!(v2["source"], "办学条件.csv");
+    let (_, diff) = call(&app, "GET", &format!("/api/versions/{}/diff", v2["id"]), Some(&t), None).await;
+    assert_eq!(diff["schools_changed"].as_array().unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn school_users_see_and_submit_only_their_school() {
+    let app = app().await;
+    let t = login(&app, "admin", "admin123").await;
+    let (_, list) = call(&app, "GET", "/api/schools?year=2024", Some(&t), None).await;
+    let items = list["items"].as_array().unwrap();
+    let mine = items[0]["school_id"].as_str().unwrap().to_string();
+    let theirs = items[1]["school_id"].as_str().unwrap().to_string();
+    // a school account, created on the same database as `eduplan user add` would
+    let store = Store::open(app._dir.path().join("t.db").to_str().unwrap()).await.unwrap();
+    store.upsert_user("school1", "学校填报员", "school123", Role::School, ScopeKind::School, &mine).await.unwrap();
+    let ts = login(&app, "school1", "school123").await;
+    let (_, list) = call(&app, "GET", "/api/schools?year=2024", Some(&ts), None).await;
+    let ids: Vec<&str> = list["items"].as_array().unwrap().iter().map(|i| i["school_id"].as_str().unwrap()).collect();
+    assert_eq!(ids, vec![mine.as_str()]);
+    let (s, _) = call(&app, "GET", &format!("/api/schools/{theirs}?year=2024"), Some(&ts), None).await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    let (s, _) = call(&app, "GET", &format!("/api/schools/{mine}?year=2024"), Some(&ts), None).await;
+    assert_eq!(s, StatusCode::OK);
+    // submitting another school's row, or the school list, is refused
+    let (_, rep) = upload(&app, &ts, "办学条件.csv", &format!("学年,学校标识码,图书\n2024,{theirs},100\n")).await;
+    assert_eq!(rep["ok"], false);
+    assert_eq!(rep["errors"][0]["row"], 2);
+    let (_, rep) = upload(&app, &ts, "办学条件.csv", &format!("学年,学校标识码,图书\n2024,{mine},100\n")).await;
+    assert_eq!(rep["ok"], true, "{rep}");
+    let (s, _) = call(&app, "GET", "/api/export?year=2024", Some(&ts), None).await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+}

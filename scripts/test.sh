@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# All of eduplan's tests: the Rust workspace (the store's tests on SQLite and PostgreSQL), then
+# the browser test (playwright-core driving Debian's chromium against a demo server).
+# Needs what .ci/run installs: Node/npm, chromium, PostgreSQL.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if [ -z "${EDUPLAN_TEST_PG:-}" ]; then
+  EDUPLAN_TEST_PG=$(scripts/pg-start.sh)
+  export EDUPLAN_TEST_PG
+fi
+export EDUPLAN_REQUIRE_PG=1
+[ -d web/node_modules ] || (cd web && npm ci --no-audit --no-fund)
+
+echo "== cargo test (PostgreSQL at $EDUPLAN_TEST_PG)"
+cargo build --bin eduplan
+cargo test --workspace
+
+echo "== browser test"
+work=$(mktemp -d)
+port=${EDUPLAN_E2E_PORT:-18765}
+target/debug/eduplan --db "$work/e2e.db" demo --port "$port" --seed 7 >"$work/server.log" 2>&1 &
+server=$!
+trap 'kill $server 2>/dev/null || true; rm -rf "$work"' EXIT
+for _ in $(seq 1 180); do
+  curl -sf "http://127.0.0.1:$port/api/openapi.json" >/dev/null 2>&1 && break
+  kill -0 $server 2>/dev/null || { cat "$work/server.log"; echo "demo server exited" >&2; exit 1; }
+  sleep 1
+done
+EDUPLAN_URL="http://127.0.0.1:$port" EDUPLAN_USER=admin EDUPLAN_PASSWORD=admin123 \
+  SCREENSHOT_DIR="${SCREENSHOT_DIR:-}" node web/e2e/foundation.mjs
+echo "== all tests passed"
