@@ -132,6 +132,12 @@ enum UserCmd {
 
 #[derive(Subcommand)]
 enum BenchCmd {
+    /// Time reading an .xlsx with calamine alone (every sheet's cells) against eduplan's reader
+    /// (calamine plus typed, located parsing) on the same file.
+    Xlsx {
+        /// The .xlsx file.
+        path: PathBuf,
+    },
     /// Time importing a path into a fresh store (prints seconds and peak memory).
     Import {
         /// Folder of CSV files or .xlsx file.
@@ -338,6 +344,22 @@ async fn run(cli: Cli) -> Result<()> {
             };
             let u = store.upsert_user(&username, name.as_deref().unwrap_or(&username), &password, role, kind, &scope).await?;
             println!("user {} ({}, {}:{})", u.username, u.role.as_str(), u.scope_kind.as_str(), u.scope);
+            Ok(())
+        }
+        Cmd::Bench { cmd: BenchCmd::Xlsx { path } } => {
+            let bytes = std::fs::read(&path)?;
+            let t0 = Instant::now();
+            let cells = eduplan_ingest::read::calamine_cells(&bytes)?;
+            let t_cal = t0.elapsed().as_secs_f64();
+            let t1 = Instant::now();
+            let read = eduplan_ingest::read_bytes(&path.to_string_lossy(), &bytes, ReadOptions::default());
+            let t_ours = t1.elapsed().as_secs_f64();
+            let rows: usize = read.dataset.tables.values().map(|t| t.rows.len()).sum();
+            println!(
+                "cells {cells}  calamine alone {t_cal:.2}s  eduplan read {t_ours:.2}s ({rows} rows, {} issues)  ratio {:.2}",
+                read.issues.len(),
+                t_ours / t_cal
+            );
             Ok(())
         }
         Cmd::Bench { cmd: BenchCmd::Import { path } } => {

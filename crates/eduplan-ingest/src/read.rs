@@ -320,3 +320,15 @@ fn parse_sheet(sheet: SheetKind, rows: Vec<(u32, Vec<String>)>, opts: ReadOption
     }
     table
 }
+
+/// Baseline for benchmarks: opens a workbook with calamine and reads every sheet's cells,
+/// nothing more. Returns the number of cells.
+pub fn calamine_cells(bytes: &[u8]) -> Result<usize, calamine::Error> {
+    let mut wb = calamine::open_workbook_auto_from_rs(Cursor::new(bytes.to_vec()))?;
+    let mut n = 0;
+    for name in wb.sheet_names().to_vec() {
+        let r = wb.worksheet_range(&name)?;
+        n += r.get_size().0 * r.get_size().1;
+    }
+    Ok(n)
+}
