@@ -8,6 +8,7 @@ import { chromium } from 'playwright-core'
 import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { writeXlsx } from './xlsx.mjs'
 
 const BASE = (process.env.EDUPLAN_URL || '').replace(/\/+$/, '')
 const USER = process.env.EDUPLAN_USER
@@ -15,7 +16,7 @@ const PASSWORD = process.env.EDUPLAN_PASSWORD
 const SHOTS = process.env.SCREENSHOT_DIR || ''
 const TIMEOUT = Number(process.env.E2E_TIMEOUT_MS || 20000)
 
-const CSV_HEADER = '学年,学校标识码,教学及辅助用房面积,体育运动场馆面积,校舍建筑面积,教学仪器设备值,网络多媒体教室,计算机,图书,公用经费,智慧校园'
+const COND_HEADER = '学年,学校标识码,教学及辅助用房面积,体育运动场馆面积,校舍建筑面积,教学仪器设备值,网络多媒体教室,计算机,图书,公用经费,智慧校园'
 const COND_FIELDS = ['area_teaching', 'area_sport', 'area_buildings', 'equipment_value', 'mm_rooms', 'computers', 'books', 'public_funds', 'smart_campus']
 
 class StepError extends Error {}
@@ -35,16 +36,9 @@ async function shot(page, name) {
   console.log(`  saved ${join(SHOTS, name)}`)
 }
 
-function csvCell(v) {
-  if (v === null || v === undefined) return ''
-  if (typeof v === 'boolean') return v ? '是' : '否'
-  const s = String(v)
-  return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s
-}
-
 function condRow(year, schoolId, cond, overrides = {}) {
   const c = { ...(cond || {}), ...overrides }
-  return [year, schoolId, ...COND_FIELDS.map((k) => c[k])].map(csvCell).join(',')
+  return [year, schoolId, ...COND_FIELDS.map((k) => c[k])].map((v) => (typeof v === 'boolean' ? (v ? '是' : '否') : v))
 }
 
 function round2(x) { return Math.round(x * 100) / 100 }
@@ -126,24 +120,24 @@ async function main() {
       .catch(() => fail('school-students hook missing'))
 
     // 4. upload a CSV with one bad row
-    step('upload 办学条件.csv with an error on row 3')
+    step('upload a workbook (.xlsx) with an error on row 3 of 办学条件')
     const other = items.find((s) => s.school_id !== schoolId)
     const otherDetail = await getJson(`/api/schools/${encodeURIComponent(other.school_id)}?year=${year}`)
     const newSport = round2(oldSport + 1234.5)
     const goodRow = condRow(year, schoolId, chosen.conditions, { area_sport: newSport })
     const badRow = condRow(year, other.school_id, otherDetail.conditions, { mm_rooms: 'abc' })
+    const header = COND_HEADER.split(',')
     const tmp = mkdtempSync(join(tmpdir(), 'eduplan-e2e-'))
-    mkdirSync(join(tmp, 'bad')); mkdirSync(join(tmp, 'good'))
-    const badFile = join(tmp, 'bad', '办学条件.csv')
-    const goodFile = join(tmp, 'good', '办学条件.csv')
-    writeFileSync(badFile, `${CSV_HEADER}\n${goodRow}\n${badRow}\n`, 'utf8')
-    writeFileSync(goodFile, `${CSV_HEADER}\n${goodRow}\n`, 'utf8')
+    const badFile = join(tmp, '办学条件-有错.xlsx')
+    const goodFile = join(tmp, '办学条件-已改.xlsx')
+    writeXlsx(badFile, { 办学条件: [header, goodRow, badRow] })
+    writeXlsx(goodFile, { 办学条件: [header, goodRow] })
 
     await page.goto(`${BASE}/data`)
     await page.locator('[data-testid="upload-input"]').setInputFiles(badFile)
     await page.locator('[data-testid="upload-submit"]').click()
     const errTable = page.locator('[data-testid="error-table"]')
-    await errTable.waitFor({ state: 'visible' }).catch(() => fail('error table did not appear after uploading the bad CSV'))
+    await errTable.waitFor({ state: 'visible' }).catch(() => fail('error table did not appear after uploading the bad workbook'))
     const errRows = await errTable.locator('.el-table__body tr').evaluateAll((trs) =>
       trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent.trim())))
     const hit = errRows.find((cells) => cells[1] === '3' && cells.some((c) => c.includes('网络多媒体教室')))
@@ -151,11 +145,11 @@ async function main() {
     await shot(page, 'data-error.png')
 
     // 5. upload only the good row and apply
-    step('upload the corrected CSV and apply')
+    step('upload the corrected workbook and apply')
     await page.locator('[data-testid="upload-input"]').setInputFiles(goodFile)
     await page.locator('[data-testid="upload-submit"]').click()
     await page.locator('[data-testid="apply-button"], [data-testid="error-table"]').first().waitFor({ state: 'visible' })
-      .catch(() => fail('neither apply button nor error table appeared after uploading the good CSV'))
+      .catch(() => fail('neither apply button nor error table appeared after uploading the good workbook'))
     if (await errTable.isVisible()) {
       const rows = await errTable.locator('.el-table__body tr').evaluateAll((trs) =>
         trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent.trim())))

@@ -20,6 +20,19 @@ fn err(zh: impl Into<String>, en: impl Into<String>) -> CellError {
 /// Normalises text: full-width ASCII to half-width, ideographic/non-breaking spaces removed at
 /// the ends, and inner runs of whitespace kept as typed.
 pub fn normalize(raw: &str) -> String {
+    normalize_cow(raw).into_owned()
+}
+
+/// [`normalize`] without allocating when the text is already clean (plain ASCII with no space at
+/// either end, which is nearly every cell of a large file).
+pub fn normalize_cow(raw: &str) -> std::borrow::Cow<'_, str> {
+    let b = raw.as_bytes();
+    let clean = b.iter().all(|c| (0x21..0x7f).contains(c) || *c == b' ')
+        && b.first().is_none_or(|c| *c != b' ')
+        && b.last().is_none_or(|c| *c != b' ');
+    if clean {
+        return std::borrow::Cow::Borrowed(raw);
+    }
     let mapped: String = raw
         .chars()
         .map(|c| match c {
@@ -29,11 +42,14 @@ pub fn normalize(raw: &str) -> String {
             _ => c,
         })
         .collect();
-    mapped.trim_matches(|c: char| c.is_whitespace() || c == '\u{FEFF}' || c == '\u{200B}').to_string()
+    std::borrow::Cow::Owned(mapped.trim_matches(|c: char| c.is_whitespace() || c == '\u{FEFF}' || c == '\u{200B}').to_string())
 }
 
 /// Reads a number typed as text: thousands separators and a trailing unit-free "." are accepted.
 fn parse_number(s: &str) -> Option<f64> {
+    if let Ok(v) = s.parse::<f64>() {
+        return v.is_finite().then_some(v);
+    }
     let t: String = s.chars().filter(|c| *c != ',' && *c != ' ').collect();
     if t.is_empty() {
         return None;
@@ -52,20 +68,21 @@ fn parse_bool(s: &str) -> Option<bool> {
 
 /// Parses one cell (already normalised; empty means absent) into a value of a kind.
 pub fn parse_cell(kind: ValueKind, text: &str) -> Result<Value, CellError> {
-    let s = normalize(text);
+    let s = normalize_cow(text);
+    let s: &str = &s;
     if s.is_empty() {
         return Ok(Value::Null);
     }
     match kind {
-        ValueKind::Text => Ok(Value::Text(s)),
+        ValueKind::Text => Ok(Value::Text(s.to_string())),
         ValueKind::Code(lens) => {
             // Excel may have turned a code into a number ("1.10101e+09" or "110101.0").
             let digits = if s.chars().all(|c| c.is_ascii_digit()) {
-                s.clone()
+                s.to_string()
             } else if let Some(f) = parse_number(&s).filter(|f| f.fract() == 0.0 && *f >= 0.0) {
                 format!("{}", f as u64)
             } else {
-                s.clone()
+                s.to_string()
             };
             if digits.chars().all(|c| c.is_ascii_digit()) && lens.contains(&digits.len()) {
                 Ok(Value::Text(digits))

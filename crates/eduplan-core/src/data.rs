@@ -266,6 +266,32 @@ fn scope_column(s: SheetKind) -> Option<&'static str> {
 ///   mentions; rows of schools it does not mention are carried over.
 /// - Sheets absent from the upload are carried over unchanged.
 pub fn merge_year(prev: Option<&YearData>, incoming: &Dataset, year: i32) -> YearData {
+    merge_year_owned(prev, incoming.clone(), year)
+}
+
+/// Splits an upload by school year, moving rows (a province's upload is a million rows; copying
+/// them once per step showed in profiles). Year-less sheets (区划, 学校) go to every year.
+pub fn split_by_year(ds: Dataset, years: &[i32]) -> BTreeMap<i32, Dataset> {
+    let mut out: BTreeMap<i32, Dataset> = years.iter().map(|y| (*y, Dataset::default())).collect();
+    for (sheet, table) in ds.tables {
+        if sheet.has_year() {
+            let yi = sheet.col_index("year").expect("year column");
+            for r in table.rows {
+                if let Some(d) = r.cells[yi].as_i64().and_then(|y| out.get_mut(&(y as i32))) {
+                    d.table_mut(sheet).rows.push(r);
+                }
+            }
+        } else {
+            for d in out.values_mut() {
+                d.tables.insert(sheet, table.clone());
+            }
+        }
+    }
+    out
+}
+
+/// [`merge_year`], consuming the upload's rows instead of copying them.
+pub fn merge_year_owned(prev: Option<&YearData>, mut incoming: Dataset, year: i32) -> YearData {
     let mut out = prev.cloned().unwrap_or_else(|| YearData::empty(year));
     out.year = year;
     // the new complete school list, if the upload has one: stored rows of schools not on it go
@@ -280,12 +306,12 @@ pub fn merge_year(prev: Option<&YearData>, incoming: &Dataset, year: i32) -> Yea
             let ci = sheet.col_index("school_id").expect("school_id");
             target.rows.retain(|r| ids.contains(&r.cells[ci].display()));
         }
-        let Some(table) = incoming.tables.get(&sheet) else { continue };
-        let new_rows: Vec<Row> = if sheet.has_year() {
-            table.rows.iter().filter(|r| table.get(r, "year").as_i64() == Some(year as i64)).cloned().collect()
-        } else {
-            table.rows.clone()
-        };
+        let Some(table) = incoming.tables.remove(&sheet) else { continue };
+        let mut new_rows = table.rows;
+        if sheet.has_year() {
+            let yi = sheet.col_index("year").expect("year column");
+            new_rows.retain(|r| r.cells[yi].as_i64() == Some(year as i64));
+        }
         match scope {
             None => target.rows = new_rows,
             Some(scope) => {
@@ -293,6 +319,10 @@ pub fn merge_year(prev: Option<&YearData>, incoming: &Dataset, year: i32) -> Yea
                     continue;
                 }
                 let ci = sheet.col_index(scope).expect("scope column");
+                if target.rows.is_empty() {
+                    target.rows = new_rows;
+                    continue;
+                }
                 let scopes: std::collections::HashSet<String> = new_rows.iter().map(|r| r.cells[ci].display()).collect();
                 target.rows.retain(|r| !scopes.contains(&r.cells[ci].display()));
                 target.rows.extend(new_rows);

@@ -80,6 +80,33 @@ impl YearDiff {
 
 /// Per-school facts compared between versions: descriptors, then aggregates of the school's rows.
 fn school_facts(y: &YearData) -> BTreeMap<String, (String, BTreeMap<String, String>)> {
+    use std::collections::HashMap;
+    // counts are summed as numbers first (a province has ~800,000 roster rows) and turned into
+    // text once per school
+    let mut counts: HashMap<&str, BTreeMap<String, i64>> = HashMap::new();
+    let st = y.table(SheetKind::Students);
+    let (si, gi, ei) = (col(SheetKind::Students, "school_id"), col(SheetKind::Students, "grade"), col(SheetKind::Students, "enrolled"));
+    for r in &st.rows {
+        let e = r.cells[ei].as_i64().unwrap_or(0);
+        let m = counts.entry(r.cells[si].as_str().unwrap_or("")).or_default();
+        *m.entry("在校生".into()).or_default() += e;
+        *m.entry(format!("在校生.{}", r.cells[gi].as_str().unwrap_or(""))).or_default() += e;
+    }
+    let cl = y.table(SheetKind::Classes);
+    let ci = col(SheetKind::Classes, "school_id");
+    for r in &cl.rows {
+        *counts.entry(r.cells[ci].as_str().unwrap_or("")).or_default().entry("班级数".into()).or_default() += 1;
+    }
+    let sf = y.table(SheetKind::Staff);
+    let (fi, ri) = (col(SheetKind::Staff, "school_id"), col(SheetKind::Staff, "role"));
+    let mut staff: HashMap<&str, (i64, i64)> = HashMap::new();
+    for r in &sf.rows {
+        let e = staff.entry(r.cells[fi].as_str().unwrap_or("")).or_default();
+        e.0 += 1;
+        if r.cells[ri].as_str() == Some("专任教师") {
+            e.1 += 1;
+        }
+    }
     let mut out: BTreeMap<String, (String, BTreeMap<String, String>)> = BTreeMap::new();
     let schools = y.table(SheetKind::Schools);
     for r in &schools.rows {
@@ -89,31 +116,16 @@ fn school_facts(y: &YearData) -> BTreeMap<String, (String, BTreeMap<String, Stri
         for (c, v) in SheetKind::Schools.columns().iter().zip(&r.cells) {
             f.insert(c.zh.to_string(), v.display());
         }
+        if let Some(m) = counts.get(id.as_str()) {
+            for (k, v) in m {
+                f.insert(k.clone(), v.to_string());
+            }
+        }
+        if let Some((all, teachers)) = staff.get(id.as_str()) {
+            f.insert("教职工".into(), all.to_string());
+            f.insert("专任教师".into(), teachers.to_string());
+        }
         out.insert(id, (name, f));
-    }
-    let mut add = |id: String, field: String, v: i64| {
-        if let Some((_, f)) = out.get_mut(&id) {
-            let cur: i64 = f.get(&field).and_then(|s| s.parse().ok()).unwrap_or(0);
-            f.insert(field, (cur + v).to_string());
-        }
-    };
-    let st = y.table(SheetKind::Students);
-    for r in &st.rows {
-        let id = st.get(r, "school_id").display();
-        add(id.clone(), "在校生".into(), st.get(r, "enrolled").as_i64().unwrap_or(0));
-        add(id, format!("在校生.{}", st.get(r, "grade").display()), st.get(r, "enrolled").as_i64().unwrap_or(0));
-    }
-    let cl = y.table(SheetKind::Classes);
-    for r in &cl.rows {
-        add(cl.get(r, "school_id").display(), "班级数".into(), 1);
-    }
-    let sf = y.table(SheetKind::Staff);
-    for r in &sf.rows {
-        let id = sf.get(r, "school_id").display();
-        add(id.clone(), "教职工".into(), 1);
-        if sf.get(r, "role").as_str() == Some("专任教师") {
-            add(id, "专任教师".into(), 1);
-        }
     }
     let co = y.table(SheetKind::Conditions);
     for r in &co.rows {
@@ -125,6 +137,10 @@ fn school_facts(y: &YearData) -> BTreeMap<String, (String, BTreeMap<String, Stri
         }
     }
     out
+}
+
+fn col(s: SheetKind, en: &str) -> usize {
+    s.col_index(en).expect("column of the schema")
 }
 
 fn total(y: &YearData, s: SheetKind, col: &str) -> f64 {

@@ -5,7 +5,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::data::{merge_year, Dataset, YearData};
+use crate::data::{merge_year_owned, split_by_year, Dataset, YearData};
 use crate::diff::{diff_year, YearDiff};
 use crate::issue::Issue;
 use crate::validate::{check_dataset, check_year, normalize_dataset};
@@ -76,8 +76,7 @@ pub fn plan_import(mut ds: Dataset, mut parse_issues: Vec<Issue>, stored: &Store
     let stored_years: Vec<i32> = stored.keys().copied().collect();
     parse_issues.extend(normalize_dataset(&mut ds));
     parse_issues.extend(check_dataset(&ds));
-    let mut years = Vec::new();
-    let mut merged: BTreeMap<i32, YearData> = BTreeMap::new();
+    let mut years: Vec<YearPlan> = Vec::new();
     let targets = if ds.tables.values().all(|t| t.rows.is_empty()) { vec![] } else { target_years(&ds, &stored_years) };
     if targets.is_empty() {
         parse_issues.push(Issue::error(
@@ -89,13 +88,13 @@ pub fn plan_import(mut ds: Dataset, mut parse_issues: Vec<Issue>, stored: &Store
             "nothing to import: the file has no data rows (an empty template?), or only the region/school lists and the store has no school year yet",
         ));
     }
+    let mut parts = split_by_year(ds, &targets);
     for y in targets {
         let prev = stored.get(&y);
-        let data = merge_year(prev.map(|p| &p.1), &ds, y);
-        let before = merged.get(&(y - 1)).or_else(|| stored.get(&(y - 1)).map(|p| &p.1));
+        let data = merge_year_owned(prev.map(|p| &p.1), parts.remove(&y).unwrap_or_default(), y);
+        let before = years.iter().find(|p| p.year == y - 1).map(|p| &p.data).or_else(|| stored.get(&(y - 1)).map(|p| &p.1));
         parse_issues.extend(check_year(&data, before));
         let diff = diff_year(prev.map(|p| &p.1), &data);
-        merged.insert(y, data.clone());
         years.push(YearPlan { year: y, previous_version: prev.map(|p| p.0), data, diff });
     }
     // A row of 区划 or 学校 is checked once per year; report it once.

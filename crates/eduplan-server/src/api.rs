@@ -509,8 +509,11 @@ fn scope_issues(u: &AuthUser, ds: &eduplan_core::data::Dataset, school_regions: 
 pub async fn upload(State(st): State<AppState>, u: AuthUser, mut mp: Multipart) -> ApiResult<Json<J>> {
     u.require_import()?;
     let mut file: Option<(String, Vec<u8>)> = None;
+    let mut opts = eduplan_ingest::ReadOptions::default();
     while let Some(field) = mp.next_field().await.map_err(|e| ApiError::bad_request(format!("上传失败：{e}"), format!("upload failed: {e}")))? {
-        if field.name() == Some("file") {
+        if field.name() == Some("ignore_unknown_columns") {
+            opts.ignore_unknown_columns = field.text().await.is_ok_and(|v| v == "true" || v == "1");
+        } else if field.name() == Some("file") {
             let name = field.file_name().unwrap_or("upload.xlsx").to_string();
             let bytes = field.bytes().await.map_err(|e| ApiError::bad_request(format!("上传失败：{e}"), format!("upload failed: {e}")))?;
             file = Some((name, bytes.to_vec()));
@@ -518,7 +521,7 @@ pub async fn upload(State(st): State<AppState>, u: AuthUser, mut mp: Multipart) 
     }
     let (name, bytes) = file.ok_or_else(|| ApiError::bad_request("缺少文件（字段 file）", "missing file (field \"file\")"))?;
     let n2 = name.clone();
-    let read = tokio::task::spawn_blocking(move || eduplan_ingest::read_bytes(&n2, &bytes, eduplan_ingest::ReadOptions::default()))
+    let read = tokio::task::spawn_blocking(move || eduplan_ingest::read_bytes(&n2, &bytes, opts))
         .await
         .map_err(ApiError::internal)?;
     let mut issues = read.issues;

@@ -42,9 +42,18 @@ async fn call(app: &App, method: &str, uri: &str, token: Option<&str>, body: Opt
 }
 
 async fn upload(app: &App, token: &str, name: &str, content: &str) -> (StatusCode, Value) {
+    upload_with(app, token, name, content, false).await
+}
+
+async fn upload_with(app: &App, token: &str, name: &str, content: &str, ignore_unknown: bool) -> (StatusCode, Value) {
     let boundary = "XBOUNDARYX";
+    let flag = if ignore_unknown {
+        format!("--{boundary}\r\nContent-Disposition: form-data; name=\"ignore_unknown_columns\"\r\n\r\ntrue\r\n")
+    } else {
+        String::new()
+    };
     let body = format!(
-        "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\nContent-Type: text/csv\r\n\r\n{content}\r\n--{boundary}--\r\n"
+        "{flag}--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\nContent-Type: text/csv\r\n\r\n{content}\r\n--{boundary}--\r\n"
     );
     let req = Request::builder()
         .method("POST")
@@ -141,6 +150,14 @@ async fn upload_check_apply_changes_a_school() {
     assert_eq!(errs[0]["value"], "abc");
     let (s, _) = call(&app, "POST", &format!("/api/imports/{}/apply", rep["id"].as_str().unwrap()), Some(&t), None).await;
     assert_eq!(s, StatusCode::NOT_FOUND, "an upload with errors cannot be applied");
+
+    // an unknown column blocks unless the user asks to drop it
+    let typo = format!("{header},备注\n2024,{id},12345.5,8,x\n");
+    let (_, rep) = upload(&app, &t, "办学条件.csv", &typo).await;
+    assert_eq!(rep["ok"], false);
+    assert_eq!(rep["errors"][0]["column"], "备注");
+    let (_, rep) = upload_with(&app, &t, "办学条件.csv", &typo, true).await;
+    assert_eq!(rep["ok"], true, "{rep}");
 
     let good = format!("{header}\n2024,{id},12345.5,8\n");
     let (_, rep) = upload(&app, &t, "办学条件.csv", &good).await;
