@@ -350,3 +350,13 @@ pub fn type_grades(school_type: &str) -> &'static [&'static str] {
         _ => &[],
     }
 }
+
+/// The leading digits every code under a region shares (360000 → "36", 360100 → "3601",
+/// 360721 → "360721"), so "under this region" is a prefix test on 区划代码.
+pub fn region_prefix(code: &str) -> &str {
+    let mut p = code;
+    while p.len() > 2 && p.len() <= 6 && p.ends_with("00") {
+        p = &p[..p.len() - 2];
+    }
+    p
+}

@@ -33,14 +33,9 @@ impl FromRequestParts<AppState> for AuthUser {
     }
 }
 
-/// The leading digits that every code under a region shares (360000 → "36", 360100 → "3601",
-/// 360721 → "360721"), so "under this region" is a prefix test on 区划代码.
+/// See [`eduplan_core::schema::region_prefix`].
 pub fn region_prefix(code: &str) -> String {
-    let mut p = code.to_string();
-    while p.len() > 2 && p.ends_with("00") && p.len() <= 6 {
-        p.truncate(p.len() - 2);
-    }
-    p
+    eduplan_core::schema::region_prefix(code).to_string()
 }
 
 impl AuthUser {
