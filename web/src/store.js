@@ -1,7 +1,6 @@
 // Tiny global state: logged-in user, /api/meta, the selected school year.
 import { reactive, computed } from 'vue'
 import { api, request, setToken, getToken } from './api.js'
-import { clearIndicatorCache } from './indicators.js'
 
 const YEAR_KEY = 'eduplan.year'
 
@@ -44,7 +43,6 @@ function pickYear() {
 
 export async function loadMeta() {
   store.meta = await api.get('/api/meta')
-  clearIndicatorCache() // new data may have been imported
   pickYear()
   return store.meta
 }
@@ -60,7 +58,6 @@ export async function loadSession() {
 export async function login(username, password) {
   const res = await request('/api/auth/login', { method: 'POST', body: { username, password } })
   setToken(res.token)
-  clearIndicatorCache()
   store.user = res.user
   store.loaded = false
   return res
@@ -75,7 +72,6 @@ export async function logout() {
 
 export function clearSession() {
   setToken(null)
-  clearIndicatorCache()
   store.user = null
   store.meta = null
   store.loaded = false

@@ -102,30 +102,6 @@ enum Cmd {
         #[arg(long, default_value_t = 8080)]
         port: u16,
     },
-    /// Compute catalogue indicators (指标) for a school year at school, township and county level.
-    Indicators {
-        /// School year.
-        #[arg(long)]
-        year: i32,
-        /// Only this region (a county or township code) and what lies under it.
-        #[arg(long)]
-        region: Option<String>,
-        /// school | township | county | all.
-        #[arg(long, default_value = "all")]
-        level: String,
-        /// Comma-separated indicator codes (default: the whole catalogue).
-        #[arg(long)]
-        codes: Option<String>,
-        /// table | json | csv | xlsx.
-        #[arg(long, default_value = "table")]
-        format: String,
-        /// Output file (required for xlsx; default standard output).
-        #[arg(long)]
-        out: Option<PathBuf>,
-        /// A province's catalogue file added to the built-in one.
-        #[arg(long)]
-        catalogue: Option<PathBuf>,
-    },
     /// Manage users.
     User {
         #[command(subcommand)]
@@ -355,10 +331,6 @@ async fn run(cli: Cli) -> Result<()> {
             println!("written to {} in {:.1}s", out.display(), t.elapsed().as_secs_f64());
             Ok(())
         }
-        Cmd::Indicators { year, region, level, codes, format, out, catalogue } => {
-            let store = Store::open(&db).await?;
-            indicators(&store, year, region.as_deref(), &level, codes.as_deref(), &format, out.as_deref(), catalogue.as_deref()).await
-        }
         Cmd::Demo { port, seed, keep } => demo(&demo_db, port, seed, keep).await,
         Cmd::Serve { bind, port } => {
             let store = Store::open(&db).await?;
@@ -425,97 +397,4 @@ async fn run(cli: Cli) -> Result<()> {
             Ok(())
         }
     }
-}
-
-#[allow(clippy::too_many_arguments)]
-async fn indicators(
-    store: &Store,
-    year: i32,
-    region: Option<&str>,
-    level: &str,
-    codes: Option<&str>,
-    format: &str,
-    out: Option<&Path>,
-    catalogue: Option<&Path>,
-) -> Result<()> {
-    use eduplan_engine::Catalogue;
-    use eduplan_server::indicators::{compute, figure_json, parse_levels};
-    let levels = parse_levels(level).with_context(|| format!("--level must be school, township, county or all (not {level})"))?;
-    let mut cat = Catalogue::builtin();
-    if let Some(p) = catalogue {
-        cat.extend(Catalogue::parse(&std::fs::read_to_string(p)?)?)?;
-    }
-    let codes: Option<Vec<String>> = codes.map(|c| c.split(',').map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect());
-    if let Some(cs) = &codes {
-        for c in cs {
-            if cat.get(c).is_none() {
-                bail!("unknown indicator code {c}");
-            }
-        }
-    }
-    let mut computed = compute(store, &cat, year, &levels, codes.as_deref()).await?;
-    if let Some(r) = region {
-        computed.retain_region(r);
-    }
-    let rows: Vec<serde_json::Value> = computed.figures.iter().map(figure_json).collect();
-    const COLS: [&str; 12] = ["code", "name", "scope", "level", "year", "stage", "value", "unit", "numerator", "denominator", "status", "reason"];
-    let cell = |v: &serde_json::Value| match v {
-        serde_json::Value::Null => String::new(),
-        serde_json::Value::String(s) => s.clone(),
-        other => other.to_string(),
-    };
-    let text = match format {
-        "json" => serde_json::to_string_pretty(&rows)?,
-        "csv" => {
-            let mut s = COLS.join(",") + "\n";
-            for r in &rows {
-                let line: Vec<String> = COLS
-                    .iter()
-                    .map(|c| {
-                        let t = cell(&r[*c]);
-                        if t.contains([',', '"', '\n']) { format!("\"{}\"", t.replace('"', "\"\"")) } else { t }
-                    })
-                    .collect();
-                s.push_str(&line.join(","));
-                s.push('\n');
-            }
-            s
-        }
-        "table" => {
-            let mut s = format!("{:<18} {:<12} {:<9} {:<5} {:>12} {:<8} {:>14} {:>14}  {}\n", "code", "scope", "level", "stage", "value", "unit", "numerator", "denominator", "name / reason");
-            for r in &rows {
-                s.push_str(&format!(
-                    "{:<18} {:<12} {:<9} {:<5} {:>12} {:<8} {:>14} {:>14}  {}{}\n",
-                    cell(&r["code"]), cell(&r["scope"]), cell(&r["level"]), cell(&r["stage"]), cell(&r["value"]), cell(&r["unit"]),
-                    cell(&r["numerator"]), cell(&r["denominator"]), cell(&r["name"]),
-                    r["reason"].as_str().map(|x| format!(" — {x}")).unwrap_or_default()
-                ));
-            }
-            s
-        }
-        "xlsx" => {
-            let path = out.context("--format xlsx needs --out FILE.xlsx")?;
-            let data: Vec<Vec<eduplan_core::data::Value>> = rows
-                .iter()
-                .map(|r| {
-                    COLS.iter()
-                        .map(|c| match &r[*c] {
-                            serde_json::Value::Number(n) => eduplan_core::data::Value::Num(n.as_f64().unwrap_or(0.0)),
-                            serde_json::Value::Null => eduplan_core::data::Value::Null,
-                            v => eduplan_core::data::Value::Text(cell(v)),
-                        })
-                        .collect()
-                })
-                .collect();
-            std::fs::write(path, eduplan_ingest::write::result_xlsx("指标", &COLS, &data)?)?;
-            println!("{} figures → {}", rows.len(), path.display());
-            return Ok(());
-        }
-        other => bail!("--format must be table, json, csv or xlsx (not {other})"),
-    };
-    match out {
-        Some(p) => std::fs::write(p, text)?,
-        None => print!("{text}"),
-    }
-    Ok(())
 }

@@ -7,7 +7,6 @@
 pub mod api;
 pub mod auth;
 pub mod error;
-pub mod indicators;
 pub mod openapi;
 
 use std::collections::HashMap;
@@ -63,7 +62,6 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("get", "/api/template"),
     ("get", "/api/export"),
     ("get", "/api/audit"),
-    ("get", "/api/indicators"),
     ("get", "/api/openapi.json"),
 ];
 
@@ -85,7 +83,6 @@ pub fn router(store: Store) -> Router {
         .route("/api/template", get(api::template))
         .route("/api/export", get(api::export))
         .route("/api/audit", get(api::audit))
-        .route("/api/indicators", get(indicators::list))
         .route("/api/openapi.json", get(|| async { axum::Json(openapi::document()) }))
         .route("/api/{*rest}", get(api_not_found).post(api_not_found))
         .fallback(static_handler)

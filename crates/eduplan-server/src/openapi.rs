@@ -35,10 +35,6 @@ pub fn document() -> Value {
           "Issue": {"type": "object", "properties": {"file": {"type": "string"}, "sheet": {"type": "string"},
               "row": {"type": ["integer", "null"]}, "column": {"type": "string"}, "value": {"type": "string"},
               "message_zh": {"type": "string"}, "message_en": {"type": "string"}}},
-          "Figure": {"type": "object", "properties": {"code": {"type": "string"}, "name": {"type": "string"}, "scope": {"type": "string"},
-              "level": {"type": "string"}, "year": {"type": "integer"}, "stage": {"type": "string"}, "value": {"type": ["number", "null"]},
-              "unit": {"type": "string"}, "numerator": {"type": ["number", "null"]}, "denominator": {"type": ["number", "null"]},
-              "status": {"type": "string", "enum": ["ok", "unavailable"]}, "reason": {"type": ["string", "null"]}}},
           "YearDiff": {"type": "object", "properties": {"year": {"type": "integer"}, "previous_version": {"type": ["integer", "null"]},
               "schools_added": {"type": "array"}, "schools_removed": {"type": "array"}, "schools_changed": {"type": "array"},
               "sheets": {"type": "array"}, "figures": {"type": "array"}}}
@@ -74,12 +70,6 @@ pub fn document() -> Value {
             "responses": ok("diff", json!({"$ref": "#/components/schemas/YearDiff"}))}},
         "/api/template": {"get": {"summary": "the empty interchange workbook", "responses": {"200": {"description": "xlsx"}}}},
         "/api/export": {"get": {"summary": "a school year as an interchange workbook", "parameters": [year_param()], "responses": {"200": {"description": "xlsx"}}}},
-        "/api/indicators": {"get": {"summary": "catalogue indicators (指标) of a year in the user's scope, with numerators and denominators",
-            "parameters": [year_param(), {"name": "region", "in": "query", "schema": {"type": "string"}},
-                {"name": "level", "in": "query", "schema": {"type": "string", "enum": ["school", "township", "county", "all"]}},
-                {"name": "codes", "in": "query", "schema": {"type": "string"}, "description": "comma-separated indicator codes"}],
-            "responses": ok("figures", json!({"type": "object", "properties": {"year": {"type": "integer"}, "catalogue": {"type": "array"},
-                "items": {"type": "array", "items": {"$ref": "#/components/schemas/Figure"}}}}))}},
         "/api/audit": {"get": {"summary": "the audit log (administrators)", "responses": ok("audit records", obj.clone())}},
         "/api/openapi.json": {"get": {"summary": "this document", "security": [], "responses": {"200": {"description": "OpenAPI"}}}}
       }
