@@ -272,9 +272,9 @@ async fn main() {
 }
 
 async fn run(cli: Cli) -> Result<()> {
+    // the demo recreates its store, so it never defaults to the user's ./eduplan.db
     let demo_db = cli.db.clone().unwrap_or_else(|| "eduplan-demo.db".into());
-    let cli = Cli { db: Some(cli.db.unwrap_or_else(|| "eduplan.db".into())), cmd: cli.cmd };
-    let db = cli.db.clone().expect("set above");
+    let db = cli.db.unwrap_or_else(|| "eduplan.db".into());
     match cli.cmd {
         Cmd::Import { path, dry_run, ignore_unknown_columns, user, all_warnings } => {
             let store = Store::open(&db).await.context("opening the store")?;

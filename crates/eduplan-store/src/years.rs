@@ -238,7 +238,7 @@ async fn insert_rows(store: &Store, tx: &mut sqlx::Transaction<'_, Any>, version
     // Big statements (under SQLite's 32,766 and PostgreSQL's 65,535 parameters). On SQLite the
     // placeholders are plain `?`: sqlx resolves numbered `?NNN` ones in time quadratic in their
     // count (20,000 parameters: 26 s against 0.6 s for the same rows).
-    let chunk = (std::env::var("EDUPLAN_CHUNK").ok().and_then(|v| v.parse().ok()).unwrap_or(30_000) / per_row).max(1);
+    let chunk = (30_000 / per_row).max(1);
     let head = format!("INSERT INTO \"{}\" (version_id, {}) VALUES ", t.sheet.en(), quoted_columns(t.sheet));
     for rows in t.rows.chunks(chunk) {
         let mut q = String::with_capacity(head.len() + rows.len() * per_row * 6);
