@@ -14,7 +14,7 @@ export EDUPLAN_REQUIRE_PG=1
 
 echo "== cargo test (PostgreSQL at $EDUPLAN_TEST_PG)"
 cargo build --bin eduplan
-cargo test --workspace --exclude eduplan-engine
+cargo test --workspace
 
 echo "== browser test"
 work=$(mktemp -d)
@@ -29,4 +29,6 @@ for _ in $(seq 1 180); do
 done
 EDUPLAN_URL="http://127.0.0.1:$port" EDUPLAN_USER=admin EDUPLAN_PASSWORD=admin123 \
   SCREENSHOT_DIR="${SCREENSHOT_DIR:-}" node web/e2e/foundation.mjs
+EDUPLAN_URL="http://127.0.0.1:$port" EDUPLAN_USER=admin EDUPLAN_PASSWORD=admin123 \
+  SCREENSHOT_DIR="${SCREENSHOT_DIR:-}" node web/e2e/indicators.mjs
 echo "== all tests passed"

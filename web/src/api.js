@@ -25,6 +25,9 @@ export class ApiError extends Error {
     this.code = e.code || `http_${status}`
     this.message_zh = e.message_zh || e.message_en || `请求失败（HTTP ${status}）`
     this.message_en = e.message_en || e.message_zh || `Request failed (HTTP ${status})`
+    this.body = body || null
+    // Formula errors (POST /api/indicators/custom[/check]) point at the offending token.
+    this.position = e.position || null
   }
   localized() {
     return lang.value === 'en' ? this.message_en : this.message_zh
@@ -98,6 +101,7 @@ export const api = {
   get: (path, params, o) => request(path, { ...o, params }),
   post: (path, body, o) => request(path, { ...o, method: 'POST', body }),
   upload: (path, form, o) => request(path, { ...o, method: 'POST', form }),
+  del: (path, o) => request(path, { ...o, method: 'DELETE' }),
 }
 
 function filenameFrom(res, fallback) {

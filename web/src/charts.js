@@ -1,14 +1,16 @@
-// echarts/core with only what the app draws: line, bar, pie.
+// echarts/core with only what the app draws: line, bar, pie, and the township map (map + visualMap).
 import * as echarts from 'echarts/core'
-import { LineChart, BarChart, PieChart } from 'echarts/charts'
+import { LineChart, BarChart, PieChart, MapChart } from 'echarts/charts'
 import {
   GridComponent, TooltipComponent, LegendComponent, TitleComponent, DatasetComponent,
+  VisualMapContinuousComponent,
 } from 'echarts/components'
 import { CanvasRenderer } from 'echarts/renderers'
 
 echarts.use([
-  LineChart, BarChart, PieChart,
+  LineChart, BarChart, PieChart, MapChart,
   GridComponent, TooltipComponent, LegendComponent, TitleComponent, DatasetComponent,
+  VisualMapContinuousComponent,
   CanvasRenderer,
 ])
 

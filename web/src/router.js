@@ -7,6 +7,7 @@ import LoginPage from './pages/LoginPage.vue'
 import OverviewPage from './pages/OverviewPage.vue'
 import SchoolsPage from './pages/SchoolsPage.vue'
 import SchoolPage from './pages/SchoolPage.vue'
+import IndicatorsPage from './pages/IndicatorsPage.vue'
 import DataPage from './pages/DataPage.vue'
 
 const routes = [
@@ -18,6 +19,7 @@ const routes = [
       { path: '', name: 'overview', component: OverviewPage },
       { path: 'schools', name: 'schools', component: SchoolsPage },
       { path: 'schools/:id', name: 'school', component: SchoolPage, props: true },
+      { path: 'indicators', name: 'indicators', component: IndicatorsPage },
       { path: 'data', name: 'data', component: DataPage },
     ],
   },

@@ -1,6 +1,7 @@
 // Tiny global state: logged-in user, /api/meta, the selected school year.
 import { reactive, computed } from 'vue'
 import { api, request, setToken, getToken } from './api.js'
+import { clearIndicatorCache } from './indicators.js'
 
 const YEAR_KEY = 'eduplan.year'
 
@@ -43,6 +44,7 @@ function pickYear() {
 
 export async function loadMeta() {
   store.meta = await api.get('/api/meta')
+  clearIndicatorCache() // new data may have been imported
   pickYear()
   return store.meta
 }
@@ -58,6 +60,7 @@ export async function loadSession() {
 export async function login(username, password) {
   const res = await request('/api/auth/login', { method: 'POST', body: { username, password } })
   setToken(res.token)
+  clearIndicatorCache()
   store.user = res.user
   store.loaded = false
   return res
@@ -72,6 +75,7 @@ export async function logout() {
 
 export function clearSession() {
   setToken(null)
+  clearIndicatorCache()
   store.user = null
   store.meta = null
   store.loaded = false

@@ -102,6 +102,37 @@ enum Cmd {
         #[arg(long, default_value_t = 8080)]
         port: u16,
     },
+    /// Compute catalogue indicators (指标) for a school year at school, township, county, city
+    /// and province level.
+    Indicators {
+        /// School year.
+        #[arg(long)]
+        year: i32,
+        /// Only this region (a county or township code) and what lies under it.
+        #[arg(long)]
+        region: Option<String>,
+        /// school | township | county | city | province | all (city and province are added to
+        /// all when the data holds several counties).
+        #[arg(long, default_value = "all")]
+        level: String,
+        /// Comma-separated indicator codes or aliases such as GER (default: the whole catalogue).
+        #[arg(long)]
+        codes: Option<String>,
+        /// table | json | csv | xlsx.
+        #[arg(long, default_value = "table")]
+        format: String,
+        /// Output file (required for xlsx; default standard output).
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// A province's catalogue file added to the built-in one.
+        #[arg(long)]
+        catalogue: Option<PathBuf>,
+    },
+    /// User-defined indicators (自定义指标): define, list, delete.
+    Indicator {
+        #[command(subcommand)]
+        cmd: IndicatorCmd,
+    },
     /// Manage users.
     User {
         #[command(subcommand)]
@@ -111,6 +142,47 @@ enum Cmd {
     Bench {
         #[command(subcommand)]
         cmd: BenchCmd,
+    },
+}
+
+#[derive(Subcommand)]
+enum IndicatorCmd {
+    /// Define an indicator from formulas over data elements, e.g.
+    /// --numerator 'students.migrant[level=初中]' --denominator 'population[age=12..14]'.
+    Define {
+        /// Code (letters, digits, _).
+        code: String,
+        /// 中文名.
+        #[arg(long)]
+        name: String,
+        /// English name.
+        #[arg(long, default_value = "")]
+        name_en: String,
+        /// Unit (%, 人, …).
+        #[arg(long, default_value = "")]
+        unit: String,
+        /// Multiplier (100 for a percentage).
+        #[arg(long, default_value_t = 1.0)]
+        scale: f64,
+        /// Numerator formula.
+        #[arg(long)]
+        numerator: String,
+        /// Denominator formula (none: a count or sum).
+        #[arg(long, default_value = "")]
+        denominator: String,
+        /// Who defines it (for the audit log).
+        #[arg(long, default_value = "cli")]
+        user: String,
+    },
+    /// List the catalogue (built-in and user-defined).
+    List,
+    /// Delete a user-defined indicator (its formulas stay in the audit log).
+    Delete {
+        /// Code.
+        code: String,
+        /// Who deletes it.
+        #[arg(long, default_value = "cli")]
+        user: String,
     },
 }
 
@@ -147,6 +219,24 @@ enum BenchCmd {
     Import {
         /// Folder of CSV files or .xlsx file.
         path: PathBuf,
+    },
+    /// Time the whole indicator catalogue for every school, township, county, city and province
+    /// of one year read from a path (reading is not timed; building the fact tables is).
+    Indicators {
+        /// Folder of CSV files or .xlsx file.
+        path: PathBuf,
+        /// School year (default: the latest in the data).
+        #[arg(long)]
+        year: Option<i32>,
+        /// Timed runs (the median is reported).
+        #[arg(long, default_value_t = 3)]
+        runs: usize,
+        /// Write the figures of the last run as CSV (for cross-checking another engine).
+        #[arg(long)]
+        dump: Option<PathBuf>,
+        /// Print one JSON object instead of text.
+        #[arg(long)]
+        json: bool,
     },
 }
 
@@ -331,6 +421,14 @@ async fn run(cli: Cli) -> Result<()> {
             println!("written to {} in {:.1}s", out.display(), t.elapsed().as_secs_f64());
             Ok(())
         }
+        Cmd::Indicators { year, region, level, codes, format, out, catalogue } => {
+            let store = Store::open(&db).await?;
+            indicators(&store, year, region.as_deref(), &level, codes.as_deref(), &format, out.as_deref(), catalogue.as_deref()).await
+        }
+        Cmd::Indicator { cmd } => {
+            let store = Store::open(&db).await?;
+            indicator_cmd(&store, cmd).await
+        }
         Cmd::Demo { port, seed, keep } => demo(&demo_db, port, seed, keep).await,
         Cmd::Serve { bind, port } => {
             let store = Store::open(&db).await?;
@@ -367,6 +465,7 @@ async fn run(cli: Cli) -> Result<()> {
             );
             Ok(())
         }
+        Cmd::Bench { cmd: BenchCmd::Indicators { path, year, runs, dump, json } } => bench_indicators(&path, year, runs, dump.as_deref(), json).await,
         Cmd::Bench { cmd: BenchCmd::Import { path } } => {
             let dir = tempdir_path("eduplan-bench");
             std::fs::create_dir_all(&dir)?;
@@ -397,4 +496,162 @@ async fn run(cli: Cli) -> Result<()> {
             Ok(())
         }
     }
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn indicators(
+    store: &Store,
+    year: i32,
+    region: Option<&str>,
+    level: &str,
+    codes: Option<&str>,
+    format: &str,
+    out: Option<&Path>,
+    catalogue: Option<&Path>,
+) -> Result<()> {
+    use eduplan_server::indicators::{catalogue as load_catalogue, compute, figure_json, figures_xlsx, parse_levels, FIGURE_COLUMNS};
+    let levels = parse_levels(level).with_context(|| format!("--level must be school, township, county, city, province or all (not {level})"))?;
+    let cat = load_catalogue(store, catalogue).await?;
+    let codes: Option<Vec<String>> = codes.map(|c| c.split(',').map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect());
+    if let Some(cs) = &codes {
+        if let Err(bad) = cat.resolve(cs) {
+            bail!("unknown indicator code(s): {} (eduplan indicator list shows the catalogue)", bad.join(", "));
+        }
+    }
+    let mut computed = compute(store, &cat, year, &levels, codes.as_deref()).await?;
+    if let Some(r) = region {
+        computed.retain_region(r);
+    }
+    let rows: Vec<serde_json::Value> = computed.figures.iter().map(figure_json).collect();
+    const COLS: [&str; 12] = FIGURE_COLUMNS;
+    let cell = |v: &serde_json::Value| match v {
+        serde_json::Value::Null => String::new(),
+        serde_json::Value::String(s) => s.clone(),
+        other => other.to_string(),
+    };
+    let text = match format {
+        "json" => serde_json::to_string_pretty(&rows)?,
+        "csv" => {
+            let mut s = COLS.join(",") + "\n";
+            for r in &rows {
+                let line: Vec<String> = COLS
+                    .iter()
+                    .map(|c| {
+                        let t = cell(&r[*c]);
+                        if t.contains([',', '"', '\n']) { format!("\"{}\"", t.replace('"', "\"\"")) } else { t }
+                    })
+                    .collect();
+                s.push_str(&line.join(","));
+                s.push('\n');
+            }
+            s
+        }
+        "table" => {
+            let mut s = format!("{:<18} {:<12} {:<9} {:<5} {:>12} {:<8} {:>14} {:>14}  {}\n", "code", "scope", "level", "stage", "value", "unit", "numerator", "denominator", "name / reason");
+            for r in &rows {
+                s.push_str(&format!(
+                    "{:<18} {:<12} {:<9} {:<5} {:>12} {:<8} {:>14} {:>14}  {}{}\n",
+                    cell(&r["code"]), cell(&r["scope"]), cell(&r["level"]), cell(&r["stage"]), cell(&r["value"]), cell(&r["unit"]),
+                    cell(&r["numerator"]), cell(&r["denominator"]), cell(&r["name"]),
+                    r["reason"].as_str().map(|x| format!(" — {x}")).unwrap_or_default()
+                ));
+            }
+            s
+        }
+        "xlsx" => {
+            let path = out.context("--format xlsx needs --out FILE.xlsx")?;
+            std::fs::write(path, figures_xlsx(&computed.figures)?)?;
+            println!("{} figures → {}", rows.len(), path.display());
+            return Ok(());
+        }
+        other => bail!("--format must be table, json, csv or xlsx (not {other})"),
+    };
+    match out {
+        Some(p) => std::fs::write(p, text)?,
+        None => print!("{text}"),
+    }
+    Ok(())
+}
+
+async fn indicator_cmd(store: &Store, cmd: IndicatorCmd) -> Result<()> {
+    use eduplan_engine::formula::{check_code, compile, CustomDef};
+    match cmd {
+        IndicatorCmd::Define { code, name, name_en, unit, scale, numerator, denominator, user } => {
+            check_code(&code).map_err(|(zh, en)| anyhow::anyhow!("{zh} / {en}"))?;
+            let def = CustomDef { code: code.clone(), name: name.clone(), name_en: name_en.clone(), unit: unit.clone(), scale, numerator: numerator.clone(), denominator: denominator.clone() };
+            let compiled = compile(&def).map_err(|e| {
+                let text = if e.side == eduplan_engine::formula::FormulaSide::Numerator { &numerator } else { &denominator };
+                let caret: String = " ".repeat(text.chars().take(e.start).map(|c| if c.is_ascii() { 1 } else { 2 }).sum()) + &"^".repeat(text.chars().skip(e.start).take((e.end - e.start).max(1)).map(|c| if c.is_ascii() { 1 } else { 2 }).sum::<usize>().max(1));
+                anyhow::anyhow!("{}\n{}\n  {text}\n  {caret}", e.zh, e.en)
+            })?;
+            let cat = eduplan_server::indicators::catalogue(store, None).await?;
+            if cat.get(&code).is_some() {
+                bail!("指标代码 {code} 已存在 / indicator code {code} exists");
+            }
+            let c = eduplan_store::CustomIndicator { code, name, name_en, unit, scale, numerator, denominator, created_by: String::new(), created_at: String::new() };
+            let saved = store.add_custom_indicator(&c, &user).await?;
+            println!("已定义 / defined {} ({}), 学段 {}", saved.code, saved.name, compiled.stage);
+            Ok(())
+        }
+        IndicatorCmd::List => {
+            let cat = eduplan_server::indicators::catalogue(store, None).await?;
+            for i in &cat.indicator {
+                let aliases = if i.aliases.is_empty() { String::new() } else { format!(" [{}]", i.aliases.join(", ")) };
+                println!("{:<22} {:<8} {}{}{}  — {}", i.code, i.unit, i.name, aliases, if i.custom { " (自定义)" } else { "" }, i.formula);
+            }
+            Ok(())
+        }
+        IndicatorCmd::Delete { code, user } => {
+            if store.delete_custom_indicator(&code, &user).await? {
+                println!("已删除 / deleted {code}");
+                Ok(())
+            } else {
+                bail!("没有自定义指标 {code} / no user-defined indicator {code}")
+            }
+        }
+    }
+}
+
+async fn bench_indicators(path: &Path, year: Option<i32>, runs: usize, dump: Option<&Path>, json: bool) -> Result<()> {
+    use eduplan_core::data::YearData;
+    use eduplan_engine::{Catalogue, Engine, Level};
+    let read = eduplan_ingest::read_path(path, ReadOptions::default());
+    if let Some(e) = read.issues.iter().find(|i| i.is_error()) {
+        bail!("the benchmark input has errors: {}", e.one_line());
+    }
+    let years = read.dataset.years();
+    let year = year.or(years.last().copied()).context("the data holds no school year")?;
+    let data = vec![YearData::from_dataset(&read.dataset, year)];
+    let rows: usize = data[0].tables.values().map(|t| t.rows.len()).sum();
+    let cat = Catalogue::builtin();
+    let (mut facts, mut totals) = (Vec::new(), Vec::new());
+    let mut figures = Vec::new();
+    for _ in 0..runs.max(1) {
+        let t0 = Instant::now();
+        let engine = Engine::new(&data);
+        facts.push(t0.elapsed().as_secs_f64());
+        figures = engine.compute(&cat, year, &Level::ALL, None).await?;
+        totals.push(t0.elapsed().as_secs_f64());
+    }
+    let median = |v: &mut Vec<f64>| {
+        v.sort_by(|a, b| a.total_cmp(b));
+        v[v.len() / 2]
+    };
+    let (f, t) = (median(&mut facts), median(&mut totals));
+    let ok = figures.iter().filter(|x| x.value.is_some()).count();
+    if let Some(p) = dump {
+        let mut s = String::from("code,level,scope,stage,value,numerator,denominator\n");
+        for x in &figures {
+            let o = |v: Option<f64>| v.map(|v| format!("{v}")).unwrap_or_default();
+            s.push_str(&format!("{},{},{},{},{},{},{}\n", x.code, x.level.as_str(), x.scope, x.stage, o(x.value), o(x.numerator), o(x.denominator)));
+        }
+        std::fs::write(p, s)?;
+    }
+    if json {
+        println!("{}", serde_json::json!({"year": year, "rows": rows, "figures": figures.len(), "available": ok, "indicators": cat.indicator.len(),
+            "facts_seconds": f, "total_seconds": t, "runs": totals}));
+    } else {
+        println!("year {year}: {rows} rows, {} indicators → {} figures ({ok} available); fact tables {f:.2}s, total {t:.2}s (median of {})", cat.indicator.len(), figures.len(), totals.len());
+    }
+    Ok(())
 }

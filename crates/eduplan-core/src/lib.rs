@@ -14,6 +14,7 @@
 pub mod cell;
 pub mod data;
 pub mod diff;
+pub mod geo;
 pub mod import;
 pub mod issue;
 pub mod schema;

@@ -215,6 +215,7 @@ const REGIONS: &[Column] = &[
     col("名称", "name", Text, true, "必填"),
     col("上级代码", "parent", REGION_CODE, false, "乡镇填所属县代码；最上级留空"),
     col("城乡分类", "urban_rural", Enum(enums::URBAN_RURAL), false, "乡镇必填：城区/镇区/乡村"),
+    col("边界", "boundary", Text, false, "可选：GeoJSON 多边形（WGS84 经纬度），用于地图"),
 ];
 
 const SCHOOLS: &[Column] = &[
@@ -244,6 +245,7 @@ const STUDENTS: &[Column] = &[
     col("农村留守儿童", "left_behind", COUNT, false, "≤在校生"),
     col("残疾学生", "disabled", COUNT, false, "≤在校生"),
     col("辍学", "dropouts", COUNT, false, "上学年内辍学人数"),
+    col("留级", "repeaters", COUNT, false, "本学年重读本年级的人数"),
     col("分年龄在校生", "by_age", AgeCounts, false, "可选，如 6:40;7:3，合计等于在校生"),
 ];
 

@@ -86,6 +86,11 @@ pub fn check_year(y: &YearData, prev_year: Option<&YearData>) -> Vec<Issue> {
         if code.len() == 9 && regions.get(r, "urban_rural").is_null() {
             out.push(err(regions, r, "urban_rural", "乡镇必须填写城乡分类".into(), "a township needs its urban/rural class".into()));
         }
+        if let Some(b) = regions.get(r, "boundary").as_str() {
+            if let Err((zh, en)) = crate::geo::check_boundary(b) {
+                out.push(err(regions, r, "boundary", zh, en));
+            }
+        }
     }
 
     let schools = y.table(SheetKind::Schools);
@@ -131,7 +136,7 @@ pub fn check_year(y: &YearData, prev_year: Option<&YearData>) -> Vec<Issue> {
         let e = students.get(r, "enrolled").as_i64().unwrap_or(0);
         let id = students.get(r, "school_id").display();
         let grade = students.get(r, "grade").display();
-        for part in ["female", "migrant", "left_behind", "disabled"] {
+        for part in ["female", "migrant", "left_behind", "disabled", "repeaters"] {
             if let Some(p) = students.get(r, part).as_i64() {
                 if p > e {
                     out.push(err(students, r, part, format!("不能大于在校生 {e}"), format!("cannot exceed enrolled ({e})")));

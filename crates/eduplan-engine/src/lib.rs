@@ -3,26 +3,30 @@
 //! numerator and denominator it came from.
 //!
 //! How a figure is made: each measure's SQL gives one row per unit (a student row, a class, a
-//! teacher, a school's conditions for one stage, a township's population of one age); the engine
-//! sums it by year, level key (school, township, county) and stage, and once more over all
-//! stages (全部); an indicator divides the summed numerator by the summed denominator (read `lag`
-//! years back for cohorts). Ratios are never averaged. A zero or missing denominator, missing
-//! data, or a missing year gives status "unavailable" with the reason.
+//! teacher, a school's conditions for one stage, a township's population of one age); DataFusion
+//! sums it by year, school, township, county and stage (one query per measure), and the engine
+//! rolls those sums up to township, county, city and province and once more over all stages
+//! (全部). An indicator combines its summed sides (read `lag` years back for cohorts, ahead for
+//! UIS flow rates) into a value. Ratios are never averaged. A zero or missing denominator,
+//! missing data, or a missing year gives status "unavailable" with the reason.
 //!
 //! Not here: storage (callers pass [`eduplan_core::data::YearData`]), JSON, HTTP.
 #![deny(missing_docs)]
 
 pub mod catalogue;
 pub mod facts;
+pub mod formula;
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap};
+use std::sync::{Arc, Mutex};
 
-use datafusion::arrow::array::{Array, AsArray};
+use datafusion::arrow::array::{Array, ArrayRef, AsArray};
+use datafusion::arrow::compute::cast;
 use datafusion::arrow::datatypes::{DataType, Float64Type, Int64Type};
 use datafusion::prelude::SessionContext;
 use eduplan_core::data::YearData;
 
-pub use catalogue::{Catalogue, Indicator, Level, Term};
+pub use catalogue::{Catalogue, Indicator, Kind, Level, Side, Term};
 
 /// The stage label of figures over all stages together.
 pub const ALL_STAGES: &str = "全部";
@@ -42,7 +46,7 @@ pub struct Figure {
     pub year: i32,
     /// 学段 (学前, 小学, 初中, 高中, 中职, 特教) or 全部.
     pub stage: String,
-    /// Value (numerator / denominator × scale), unrounded; `None` when unavailable.
+    /// Value, unrounded; `None` when unavailable.
     pub value: Option<f64>,
     /// Unit.
     pub unit: String,
@@ -78,17 +82,6 @@ pub enum EngineError {
     },
 }
 
-fn facts_table(source: &str) -> &'static str {
-    match source {
-        "enrol" => "enrol",
-        "class" => "class",
-        "staff" => "staff",
-        "cond" => "cond",
-        "pop" => "pop",
-        _ => "school",
-    }
-}
-
 /// Rounds half up (四舍五入) to `digits` decimals, as Chinese statistics do.
 pub fn round_half_up(x: f64, digits: i32) -> f64 {
     let f = 10f64.powi(digits);
@@ -96,24 +89,70 @@ pub fn round_half_up(x: f64, digits: i32) -> f64 {
     x.signum() * y / f
 }
 
-/// A measure summed by (year, key, stage); `missing` counts units whose value was NULL.
+/// A measure summed over one unit; `missing` counts rows whose value was NULL.
 #[derive(Debug, Default, Clone, Copy)]
 struct Sum {
     value: f64,
     missing: i64,
-    rows: i64,
 }
 
-type Sums = HashMap<(i32, String, String), Sum>;
+impl Sum {
+    fn add(&mut self, o: Sum) {
+        self.value += o.value;
+        self.missing += o.missing;
+    }
+}
+
+/// (level, year, unit, stage) with unit and stage interned.
+type Key = (Level, i32, u32, u32);
+type Sums = HashMap<Key, Sum>;
+
+/// Strings (unit codes, stages) as small integers, so a province's sums stay compact.
+#[derive(Default)]
+struct Names {
+    ids: HashMap<String, u32>,
+    names: Vec<String>,
+}
+
+impl Names {
+    fn id(&mut self, s: &str) -> u32 {
+        if let Some(i) = self.ids.get(s) {
+            return *i;
+        }
+        let i = self.names.len() as u32;
+        self.names.push(s.to_string());
+        self.ids.insert(s.to_string(), i);
+        i
+    }
+    fn get(&self, s: &str) -> Option<u32> {
+        self.ids.get(s).copied()
+    }
+}
+
+fn strings(a: &ArrayRef) -> ArrayRef {
+    match a.data_type() {
+        DataType::Utf8 => a.clone(),
+        _ => cast(a, &DataType::Utf8).expect("text columns cast to Utf8"),
+    }
+}
 
 /// The engine over a set of school years.
 pub struct Engine {
     ctx: SessionContext,
     years: BTreeSet<i32>,
     rows: HashMap<(&'static str, i32), usize>,
-    /// every school, township and county of each year (the units a figure may be about)
+    /// every school, township, county … of each year (the units a figure may be about)
     units: HashMap<(Level, i32), BTreeSet<String>>,
-    cache: std::sync::Mutex<HashMap<(String, Level), std::sync::Arc<Sums>>>,
+    names: Mutex<Names>,
+    cache: Mutex<HashMap<String, Arc<Sums>>>,
+}
+
+/// One side of an indicator evaluated for a unit.
+#[derive(Default)]
+struct SideValue {
+    value: f64,
+    present: bool,
+    reason: Option<(String, String)>,
 }
 
 impl Engine {
@@ -129,11 +168,21 @@ impl Engine {
             for r in &t.rows {
                 let tw = t.get(r, "region").display();
                 units.entry((Level::School, y.year)).or_default().insert(t.get(r, "school_id").display());
-                units.entry((Level::County, y.year)).or_default().insert(tw.chars().take(6).collect());
-                units.entry((Level::Township, y.year)).or_default().insert(tw);
+                for l in [Level::Township, Level::County, Level::City, Level::Province] {
+                    if let Some(u) = l.region_of(&tw) {
+                        units.entry((l, y.year)).or_default().insert(u);
+                    }
+                }
             }
         }
-        Engine { ctx, years: years.iter().map(|y| y.year).collect(), rows: facts::row_counts(years), units, cache: Default::default() }
+        Engine {
+            ctx,
+            years: years.iter().map(|y| y.year).collect(),
+            rows: facts::row_counts(years),
+            units,
+            names: Default::default(),
+            cache: Default::default(),
+        }
     }
 
     /// Years the engine holds.
@@ -141,172 +190,394 @@ impl Engine {
         &self.years
     }
 
-    async fn sums(&self, cat: &Catalogue, measure: &str, level: Level) -> Result<std::sync::Arc<Sums>, EngineError> {
-        if let Some(s) = self.cache.lock().expect("cache").get(&(measure.to_string(), level)) {
+    /// Counties in the data of a year (city and province levels make sense with several).
+    pub fn counties(&self, year: i32) -> usize {
+        self.units.get(&(Level::County, year)).map_or(0, |s| s.len())
+    }
+
+    /// The DataFusion context with the fact tables, for ad-hoc SQL (benchmarks, tests).
+    pub fn context(&self) -> &SessionContext {
+        &self.ctx
+    }
+
+    /// Sums a measure by year, unit of every level and stage: one DataFusion query at the finest
+    /// grain (school, township, county, stage), rolled up here.
+    async fn sums(&self, cat: &Catalogue, measure: &str) -> Result<Arc<Sums>, EngineError> {
+        if let Some(s) = self.cache.lock().expect("cache").get(measure) {
             return Ok(s.clone());
         }
         let m = &cat.measure[measure];
-        let key = level.key();
+        let g = if m.by_grade { ", grade" } else { "" };
         let sql = format!(
-            "SELECT CAST(year AS BIGINT) AS year, {key} AS k, stage, CAST(SUM(value) AS DOUBLE) AS v, \
-             CAST(COUNT(*) - COUNT(value) AS BIGINT) AS missing, CAST(COUNT(*) AS BIGINT) AS n \
-             FROM ({}) m WHERE {key} IS NOT NULL GROUP BY year, {key}, stage",
+            "SELECT CAST(year AS BIGINT) AS year, school_id, township, county, stage{g}, CAST(SUM(value) AS DOUBLE) AS v, \
+             CAST(COUNT(*) - COUNT(value) AS BIGINT) AS missing \
+             FROM ({}) m GROUP BY year, school_id, township, county, stage{g}",
             m.sql
         );
         let err = |source| EngineError::Query { measure: measure.to_string(), source };
         let batches = self.ctx.sql(&sql).await.map_err(err)?.collect().await.map_err(err)?;
         let mut out: Sums = HashMap::new();
+        let mut names = self.names.lock().expect("names");
+        let all = names.id(ALL_STAGES);
+        let off = if m.by_grade { 1 } else { 0 };
         for b in batches {
-            let year = b.column(0).as_primitive::<Int64Type>();
-            let k = b.column(1).as_string::<i32>();
-            let stage = b.column(2).as_string::<i32>();
-            let v = b.column(3);
+            let year = b.column(0).as_primitive::<Int64Type>().clone();
+            let (sid, tw, co, st) = (strings(b.column(1)), strings(b.column(2)), strings(b.column(3)), strings(b.column(4)));
+            let (sid, tw, co, st) = (sid.as_string::<i32>(), tw.as_string::<i32>(), co.as_string::<i32>(), st.as_string::<i32>());
+            let grade = m.by_grade.then(|| strings(b.column(5)));
+            let grade = grade.as_ref().map(|g| g.as_string::<i32>());
+            let v = b.column(5 + off);
             let v = match v.data_type() {
                 DataType::Float64 => v.as_primitive::<Float64Type>().clone(),
                 _ => unreachable!("cast to DOUBLE"),
             };
-            let missing = b.column(4).as_primitive::<Int64Type>();
-            let n = b.column(5).as_primitive::<Int64Type>();
+            let missing = b.column(6 + off).as_primitive::<Int64Type>();
             for i in 0..b.num_rows() {
-                if stage.is_null(i) {
+                if st.is_null(i) {
                     continue;
                 }
-                let s = Sum { value: if v.is_null(i) { 0.0 } else { v.value(i) }, missing: missing.value(i), rows: n.value(i) };
+                let s = Sum { value: if v.is_null(i) { 0.0 } else { v.value(i) }, missing: missing.value(i) };
                 let y = year.value(i) as i32;
-                let key = (y, k.value(i).to_string(), stage.value(i).to_string());
-                out.insert(key, s);
-                let all = out.entry((y, k.value(i).to_string(), ALL_STAGES.to_string())).or_default();
-                all.value += s.value;
-                all.missing += s.missing;
-                all.rows += s.rows;
+                let stage = match grade {
+                    Some(g) if g.is_valid(i) => names.id(&format!("{}/{}", st.value(i), g.value(i))),
+                    Some(_) => continue,
+                    None => names.id(st.value(i)),
+                };
+                let township = tw.is_valid(i).then(|| tw.value(i)).filter(|t| !t.is_empty());
+                let county = co.is_valid(i).then(|| co.value(i)).filter(|c| !c.is_empty()).or(township);
+                let mut keys: Vec<(Level, u32)> = Vec::with_capacity(5);
+                if sid.is_valid(i) && !sid.value(i).is_empty() {
+                    keys.push((Level::School, names.id(sid.value(i))));
+                }
+                if let Some(t) = township.filter(|t| t.len() == 9) {
+                    keys.push((Level::Township, names.id(t)));
+                }
+                if let Some(c) = county {
+                    for l in [Level::County, Level::City, Level::Province] {
+                        if let Some(u) = l.region_of(c) {
+                            keys.push((l, names.id(&u)));
+                        }
+                    }
+                }
+                for (l, u) in keys {
+                    out.entry((l, y, u, stage)).or_default().add(s);
+                    if !m.by_grade && stage != all {
+                        out.entry((l, y, u, all)).or_default().add(s);
+                    }
+                }
             }
         }
-        let out = std::sync::Arc::new(out);
-        self.cache.lock().expect("cache").insert((measure.to_string(), level), out.clone());
+        let out = Arc::new(out);
+        self.cache.lock().expect("cache").insert(measure.to_string(), out.clone());
         Ok(out)
     }
 
-    /// Computes indicators for a year at the given levels (`codes` = `None` for all).
+    /// Computes indicators for a year at the given levels (`codes` = `None` for all; codes or
+    /// aliases such as "GER").
     pub async fn compute(&self, cat: &Catalogue, year: i32, levels: &[Level], codes: Option<&[String]>) -> Result<Vec<Figure>, EngineError> {
         let mut out = Vec::new();
+        let wanted: Option<Vec<&str>> = codes.map(|c| c.iter().filter_map(|x| cat.get(x)).map(|i| i.code.as_str()).collect());
         for ind in &cat.indicator {
-            if codes.is_some_and(|c| !c.iter().any(|x| *x == ind.code)) {
+            if wanted.as_ref().is_some_and(|w| !w.contains(&ind.code.as_str())) {
                 continue;
             }
-            for level in levels.iter().filter(|l| ind.levels.contains(l)) {
+            for level in levels.iter().filter(|l| ind.levels.contains(l) || (ind.levels.contains(&Level::County) && matches!(l, Level::City | Level::Province))) {
                 out.extend(self.indicator(cat, ind, year, *level).await?);
             }
         }
         Ok(out)
     }
 
+    fn missing_year(&self, y: i32, year: i32) -> Option<(String, String)> {
+        if self.years.contains(&y) {
+            return None;
+        }
+        let d = year - y;
+        let rel = if d >= 0 { format!("t−{d}") } else { format!("t+{}", -d) };
+        Some((format!("缺少 {y} 学年数据（{rel}）"), format!("missing year {y} ({rel})")))
+    }
+
+    fn no_data(&self, cat: &Catalogue, t: &Term, y: i32) -> Option<(String, String)> {
+        let src = cat.measure[t.measure()].source.as_str();
+        let n = self.rows.get(&(facts::table_of(src), y)).copied().unwrap_or(0);
+        (n == 0 && self.years.contains(&y)).then(|| {
+            let sheet = facts::sheet_of(src);
+            (format!("{y} 学年无{sheet}数据"), format!("no {} data for {y}", facts::sheet_en(src)))
+        })
+    }
+
+    /// Evaluates one side for a unit: Σ sign × measure (read at year − lag, in the term's stage).
+    fn side(&self, cat: &Catalogue, side: &Side, sums: &[Arc<Sums>], level: Level, year: i32, unit: u32, stage: u32, names: &Names) -> SideValue {
+        let mut sv = SideValue::default();
+        for (t, s) in side.terms().iter().zip(sums) {
+            let y = year - t.lag();
+            if let Some(r) = self.missing_year(y, year) {
+                sv.reason = Some(r);
+                return sv;
+            }
+            if let Some(r) = self.no_data(cat, t, y) {
+                sv.reason.get_or_insert(r);
+                continue;
+            }
+            let st = match t.stage() {
+                Some(x) => match names.get(x) {
+                    Some(i) => i,
+                    None => continue,
+                },
+                None => stage,
+            };
+            if let Some(x) = s.get(&(level, y, unit, st)) {
+                sv.present = true;
+                sv.value += t.sign() * x.value;
+                if x.missing > 0 && sv.reason.is_none() {
+                    sv.reason = Some((format!("数据缺失 {} 行", x.missing), format!("data missing in {} rows", x.missing)));
+                }
+            }
+        }
+        sv
+    }
+
+    async fn side_sums(&self, cat: &Catalogue, side: &Side) -> Result<Vec<Arc<Sums>>, EngineError> {
+        let mut v = Vec::new();
+        for t in side.terms() {
+            v.push(self.sums(cat, t.measure()).await?);
+        }
+        Ok(v)
+    }
+
     async fn indicator(&self, cat: &Catalogue, ind: &Indicator, year: i32, level: Level) -> Result<Vec<Figure>, EngineError> {
-        let num = self.sums(cat, ind.numerator.measure(), level).await?;
+        let num = self.side_sums(cat, &ind.numerator).await?;
         let den = match &ind.denominator {
-            Some(t) => Some((t, self.sums(cat, t.measure(), level).await?)),
+            Some(d) => Some(self.side_sums(cat, d).await?),
             None => None,
         };
-        // scopes: units the year's numerator or denominator knows
-        let mut scopes: BTreeMap<(String, String), ()> = BTreeMap::new();
-        let wanted = |stage: &str| if ind.stages.is_empty() { true } else { ind.stages.iter().any(|s| s == stage) };
-        for ((y, k, s), _) in num.iter() {
-            if *y == year && wanted(s) {
-                scopes.insert((k.clone(), s.clone()), ());
-            }
+        if ind.kind == Kind::Survival {
+            return Ok(self.survival(ind, year, level, &num[0], den.as_ref().map(|d| d[0].clone())));
         }
-        if let Some((t, d)) = &den {
-            for ((y, k, s), _) in d.iter() {
-                let st = match t.stage() {
-                    Some(ts) if s == ts => ind.stages.first().cloned().unwrap_or_else(|| s.clone()),
-                    Some(_) => continue,
-                    None => s.clone(),
-                };
-                if *y == year - t.lag() && wanted(&st) {
-                    scopes.insert((k.clone(), st), ());
-                }
-            }
-        }
-        if scopes.is_empty() {
-            // nothing to divide anywhere: still say so for every unit, once, with the reason
-            let stage = ind.stages.first().cloned().unwrap_or_else(|| ALL_STAGES.to_string());
-            for u in self.units.get(&(level, year)).into_iter().flatten() {
-                scopes.insert((u.clone(), stage.clone()), ());
-            }
-        }
-        let no_data = |t: &Term, y: i32| -> Option<(String, String)> {
-            let src = cat.measure[t.measure()].source.as_str();
-            let n = self.rows.get(&(facts_table(src), y)).copied().unwrap_or(0);
-            (n == 0 && self.years.contains(&y)).then(|| {
-                let sheet = facts::sheet_of(src);
-                (format!("{y} 学年无{sheet}数据"), format!("no {sheet} data for {y}"))
-            })
-        };
-        let mut out = Vec::with_capacity(scopes.len());
-        for (scope, stage) in scopes.into_keys() {
-            let n = num.get(&(year, scope.clone(), stage.clone())).copied().unwrap_or_default();
-            let mut fig = Figure {
-                code: ind.code.clone(),
-                name: ind.name.clone(),
-                scope: scope.clone(),
-                level,
-                year,
-                stage: stage.clone(),
-                value: None,
-                unit: ind.unit.clone(),
-                numerator: Some(n.value),
-                denominator: None,
-                reason: None,
-            };
-            let unavailable = |zh: String, en: String| Some((zh, en));
-            if let Some(r) = no_data(&ind.numerator, year) {
-                fig.numerator = None;
-                fig.reason = Some(r);
-            } else if n.missing > 0 {
-                fig.numerator = None;
-                fig.reason = unavailable(format!("分子数据缺失 {} 行", n.missing), format!("numerator data missing in {} rows", n.missing));
-            }
-            if let Some(r) = ind.denominator.as_ref().and_then(|t| no_data(t, year - t.lag())) {
-                fig.reason.get_or_insert(r);
-            }
-            match &den {
-                None => {
-                    if fig.reason.is_none() {
-                        fig.value = Some(n.value * ind.scale);
+        let names = self.names.lock().expect("names");
+        let all = names.get(ALL_STAGES);
+        let wanted = |stage: &str| ind.stages.is_empty() || ind.stages.iter().any(|s| s == stage);
+        // the zone a gap is closed in: the school itself, or the township
+        let zone = if ind.kind == Kind::Gap && level != Level::School { Level::Township } else { level };
+        // units × stages that the year's terms know
+        let mut scopes: BTreeSet<(u32, u32)> = BTreeSet::new();
+        let sides = std::iter::once((&ind.numerator, &num)).chain(ind.denominator.as_ref().zip(den.as_ref()));
+        for (side, sums) in sides {
+            for (t, s) in side.terms().iter().zip(sums) {
+                let y = year - t.lag();
+                for &(l, ky, u, st) in s.keys() {
+                    if l != zone || ky != y {
+                        continue;
+                    }
+                    let fig_stage = match t.stage() {
+                        Some(ts) if names.names[st as usize] == ts => match ind.stages.first() {
+                            Some(f) => match names.get(f) {
+                                Some(i) => i,
+                                None => continue,
+                            },
+                            None => st,
+                        },
+                        Some(_) => continue,
+                        None => st,
+                    };
+                    if ind.kind == Kind::Gap && Some(fig_stage) == all {
+                        continue; // a gap's 全部 is the sum of its stages' gaps
+                    }
+                    if ind.kind == Kind::Gap || wanted(&names.names[fig_stage as usize]) {
+                        scopes.insert((u, fig_stage));
                     }
                 }
-                Some((t, d)) => {
-                    let dy = year - t.lag();
-                    let dstage = t.stage().map(str::to_string).unwrap_or_else(|| stage.clone());
-                    let dsum = d.get(&(dy, scope.clone(), dstage.clone())).copied();
-                    if !self.years.contains(&dy) {
-                        fig.reason = unavailable(format!("缺少 {dy} 学年数据（t−{}）", t.lag()), format!("missing year {dy} (t−{})", t.lag()));
+            }
+        }
+        let mut out = Vec::with_capacity(scopes.len());
+        if scopes.is_empty() {
+            // nothing anywhere: still say so for every unit, once, with the reason
+            let stage = ind.stages.first().cloned().unwrap_or_else(|| ALL_STAGES.to_string());
+            let reason = ind.numerator.terms().iter().find_map(|t| self.missing_year(year - t.lag(), year).or_else(|| self.no_data(cat, t, year - t.lag())));
+            let reason = reason.or_else(|| ind.denominator.iter().flat_map(|d| d.terms()).find_map(|t| self.missing_year(year - t.lag(), year).or_else(|| self.no_data(cat, t, year - t.lag()))));
+            let reason = reason.unwrap_or_else(|| ("无数据".into(), "no data".into()));
+            for u in self.units.get(&(level, year)).into_iter().flatten() {
+                out.push(Figure {
+                    code: ind.code.clone(),
+                    name: ind.name.clone(),
+                    scope: u.clone(),
+                    level,
+                    year,
+                    stage: stage.clone(),
+                    value: None,
+                    unit: ind.unit.clone(),
+                    numerator: None,
+                    denominator: None,
+                    reason: Some(reason.clone()),
+                });
+            }
+            return Ok(out);
+        }
+        if ind.kind == Kind::Gap {
+            return Ok(self.gaps(cat, ind, year, level, &scopes, &num, den.as_deref(), &names));
+        }
+        for (unit, stage) in scopes {
+            let n = self.side(cat, &ind.numerator, &num, level, year, unit, stage, &names);
+            let mut fig = self.blank(ind, year, level, &names.names[unit as usize], &names.names[stage as usize]);
+            fig.numerator = Some(n.value);
+            if let Some(r) = n.reason {
+                fig.numerator = None;
+                fig.reason = Some(r);
+            }
+            match (&ind.denominator, &den) {
+                (Some(dside), Some(dsums)) => {
+                    let d = self.side(cat, dside, dsums, level, year, unit, stage, &names);
+                    if let Some(r) = d.reason {
+                        fig.reason.get_or_insert(r);
+                    } else if !d.present && ind.kind == Kind::Ratio {
+                        fig.reason.get_or_insert(("分母无数据".into(), "no data for the denominator".into()));
                     } else {
-                        match dsum {
-                            None => {
-                                if fig.reason.is_none() {
-                                    fig.reason = unavailable("分母无数据".into(), "no data for the denominator".into());
-                                }
-                            }
-                            Some(ds) if ds.missing > 0 => {
-                                fig.reason = unavailable(format!("分母数据缺失 {} 行", ds.missing), format!("denominator data missing in {} rows", ds.missing));
-                            }
-                            Some(ds) => {
-                                fig.denominator = Some(ds.value);
-                                if ds.value == 0.0 {
-                                    if fig.reason.is_none() {
-                                        fig.reason = unavailable("分母为 0".into(), "the denominator is zero".into());
-                                    }
-                                } else if fig.reason.is_none() {
-                                    fig.value = Some(n.value / ds.value * ind.scale);
-                                }
-                            }
+                        fig.denominator = Some(d.value);
+                        if ind.kind == Kind::Ratio && d.value == 0.0 {
+                            fig.reason.get_or_insert(("分母为 0".into(), "the denominator is zero".into()));
                         }
+                    }
+                    if fig.reason.is_none() {
+                        fig.value = Some(match ind.kind {
+                            Kind::Difference => (n.value - d.value) * ind.scale,
+                            _ => n.value / d.value * ind.scale,
+                        });
+                    }
+                }
+                _ => {
+                    if fig.reason.is_none() {
+                        fig.value = Some(n.value * ind.scale);
                     }
                 }
             }
             out.push(fig);
         }
         Ok(out)
+    }
+
+    fn blank(&self, ind: &Indicator, year: i32, level: Level, scope: &str, stage: &str) -> Figure {
+        Figure {
+            code: ind.code.clone(),
+            name: ind.name.clone(),
+            scope: scope.to_string(),
+            level,
+            year,
+            stage: stage.to_string(),
+            value: None,
+            unit: ind.unit.clone(),
+            numerator: None,
+            denominator: None,
+            reason: None,
+        }
+    }
+
+    /// Gap indicators: max(0, numerator − denominator) in each zone and stage, summed up to the
+    /// level's units and over stages for 全部.
+    #[allow(clippy::too_many_arguments)]
+    fn gaps(&self, cat: &Catalogue, ind: &Indicator, year: i32, level: Level, zones: &BTreeSet<(u32, u32)>, num: &[Arc<Sums>], den: Option<&[Arc<Sums>]>, names: &Names) -> Vec<Figure> {
+        #[derive(Default)]
+        struct Acc {
+            gap: f64,
+            num: f64,
+            den: f64,
+            reason: Option<(String, String)>,
+        }
+        let mut acc: std::collections::BTreeMap<(String, String), Acc> = Default::default();
+        let zone_level = if level == Level::School { Level::School } else { Level::Township };
+        for &(z, st) in zones {
+            let n = self.side(cat, &ind.numerator, num, zone_level, year, z, st, names);
+            let d = match (&ind.denominator, den) {
+                (Some(ds), Some(s)) => self.side(cat, ds, s, zone_level, year, z, st, names),
+                _ => SideValue::default(),
+            };
+            let zname = &names.names[z as usize];
+            let unit = if level == zone_level { Some(zname.clone()) } else { level.region_of(zname) };
+            let Some(unit) = unit else { continue };
+            let stage = names.names[st as usize].clone();
+            for s in [stage.as_str(), ALL_STAGES] {
+                let a = acc.entry((unit.clone(), s.to_string())).or_default();
+                a.gap += (n.value - d.value).max(0.0) * ind.scale;
+                a.num += n.value;
+                a.den += d.value;
+                if a.reason.is_none() {
+                    a.reason = n.reason.clone().or(d.reason.clone());
+                }
+            }
+        }
+        let wanted = |stage: &str| ind.stages.is_empty() || ind.stages.iter().any(|s| s == stage);
+        acc.into_iter()
+            .filter(|((_, s), _)| wanted(s))
+            .map(|((unit, stage), a)| {
+                let mut f = self.blank(ind, year, level, &unit, &stage);
+                match a.reason {
+                    Some(r) => f.reason = Some(r),
+                    None => {
+                        f.value = Some(a.gap);
+                        f.numerator = Some(a.num);
+                        f.denominator = Some(a.den);
+                    }
+                }
+                f
+            })
+            .collect()
+    }
+
+    /// UIS survival rate to the last grade of each stage (reconstructed cohort): with promotion
+    /// p_g = (E[g+1, t+1] − R[g+1, t+1]) / E[g, t] and repetition r_g = R[g, t+1] / E[g, t], a
+    /// pupil of grade g eventually reaches g+1 with probability p_g / (1 − r_g) (any number of
+    /// repetitions); the survival rate is the product over the stage's grades.
+    fn survival(&self, ind: &Indicator, year: i32, level: Level, enrolled: &Sums, repeaters: Option<Arc<Sums>>) -> Vec<Figure> {
+        let names = self.names.lock().expect("names");
+        let mut out = Vec::new();
+        for stage in &ind.stages {
+            let grades: Vec<&str> = eduplan_core::schema::enums::GRADE.iter().copied().filter(|g| eduplan_core::schema::grade_stage(g) == Some(stage.as_str())).collect();
+            if grades.len() < 2 {
+                continue;
+            }
+            let gid: Vec<Option<u32>> = grades.iter().map(|g| names.get(&format!("{stage}/{g}"))).collect();
+            let units: BTreeSet<u32> = enrolled.keys().filter(|k| k.0 == level && k.1 == year && Some(k.3) == gid[0]).map(|k| k.2).collect();
+            for u in units {
+                let mut f = self.blank(ind, year, level, &names.names[u as usize], stage);
+                if let Some(r) = self.missing_year(year + 1, year) {
+                    f.reason = Some(r);
+                    out.push(f);
+                    continue;
+                }
+                let get = |s: &Sums, y: i32, g: Option<u32>| g.and_then(|g| s.get(&(level, y, u, g)).copied());
+                let mut surv = 1.0;
+                for i in 0..grades.len() - 1 {
+                    let e = get(enrolled, year, gid[i]).unwrap_or_default();
+                    let e1 = get(enrolled, year + 1, gid[i + 1]).unwrap_or_default();
+                    let (r1, rg) = match &repeaters {
+                        Some(r) => (get(r, year + 1, gid[i + 1]), get(r, year + 1, gid[i])),
+                        None => (Some(Sum::default()), Some(Sum::default())),
+                    };
+                    let (r1, rg) = (r1.unwrap_or_default(), rg.unwrap_or_default());
+                    if e.missing + e1.missing + r1.missing + rg.missing > 0 {
+                        f.reason = Some(("在校生或留级数据缺失".into(), "enrolment or repeater data missing".into()));
+                        break;
+                    }
+                    if e.value == 0.0 {
+                        f.reason = Some((format!("{} {} 学年在校生为 0", grades[i], year), format!("no pupils in {} in {year}", grades[i])));
+                        break;
+                    }
+                    let p = (e1.value - r1.value) / e.value;
+                    let r = rg.value / e.value;
+                    if r >= 1.0 {
+                        f.reason = Some(("留级率不低于 100%".into(), "repetition rate of 100% or more".into()));
+                        break;
+                    }
+                    surv *= p / (1.0 - r);
+                }
+                if f.reason.is_none() {
+                    f.numerator = Some(surv * 1000.0);
+                    f.denominator = Some(1000.0);
+                    f.value = Some(surv * ind.scale);
+                }
+                out.push(f);
+            }
+        }
+        out
     }
 }
 
@@ -326,7 +597,7 @@ mod tests {
     #[test]
     fn the_builtin_catalogue_parses_and_every_measure_exists() {
         let c = Catalogue::builtin();
-        assert!(c.indicator.len() >= 30);
+        assert!(c.indicator.len() >= 50);
         let mut codes: Vec<&str> = c.indicator.iter().map(|i| i.code.as_str()).collect();
         codes.sort();
         let n = codes.len();
@@ -334,5 +605,13 @@ mod tests {
         assert_eq!(codes.len(), n, "duplicate codes");
         let bad = Catalogue::parse("[[indicator]]\ncode='x'\nname='x'\nname_en='x'\nunit='%'\nnumerator='nope'\n");
         assert!(matches!(bad, Err(catalogue::CatalogueError::UnknownMeasure { .. })));
+        assert_eq!(c.get("GER").map(|i| i.code.as_str()), Some("uis_ger"));
+    }
+
+    #[test]
+    fn region_codes_roll_up() {
+        assert_eq!(Level::City.region_of("360721001").as_deref(), Some("360700"));
+        assert_eq!(Level::Province.region_of("360721").as_deref(), Some("360000"));
+        assert_eq!(Level::Township.region_of("360721"), None);
     }
 }

@@ -194,3 +194,37 @@ fn cell_text(kind: ValueKind, v: &Value) -> String {
         _ => v.display(),
     }
 }
+
+/// A plain one-sheet workbook of a result table (indicators, reports): bold header, frozen.
+pub fn result_xlsx(sheet: &str, headers: &[&str], rows: &[Vec<Value>]) -> Result<Vec<u8>, WriteError> {
+    let mut wb = Workbook::new();
+    let hf = header_format();
+    let ws = wb.add_worksheet();
+    ws.set_name(sheet)?;
+    for (c, h) in headers.iter().enumerate() {
+        ws.write_string_with_format(0, c as u16, *h, &hf)?;
+        ws.set_column_width(c as u16, 14)?;
+    }
+    for (r, row) in rows.iter().enumerate() {
+        for (c, v) in row.iter().enumerate() {
+            let (r, c) = (r as u32 + 1, c as u16);
+            match v {
+                Value::Null => {}
+                Value::Int(i) => {
+                    ws.write_number(r, c, *i as f64)?;
+                }
+                Value::Num(f) => {
+                    ws.write_number(r, c, *f)?;
+                }
+                Value::Text(s) => {
+                    ws.write_string(r, c, s)?;
+                }
+                Value::Bool(b) => {
+                    ws.write_string(r, c, if *b { "是" } else { "否" })?;
+                }
+            }
+        }
+    }
+    ws.set_freeze_panes(1, 0)?;
+    Ok(wb.save_to_buffer()?)
+}

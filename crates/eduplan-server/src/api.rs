@@ -599,7 +599,7 @@ pub async fn version_diff(State(st): State<AppState>, u: AuthUser, Path(id): Pat
     Ok(Json(diff_json(&d, prev.map(|p| p.version))))
 }
 
-fn xlsx_response(bytes: Vec<u8>, file_name: &str) -> Response {
+pub(crate) fn xlsx_response(bytes: Vec<u8>, file_name: &str) -> Response {
     let encoded: String = file_name.bytes().map(|b| if b.is_ascii_alphanumeric() || b == b'.' || b == b'-' { (b as char).to_string() } else { format!("%{b:02X}") }).collect();
     (
         [

@@ -63,6 +63,14 @@ impl AuthUser {
             Err(ApiError::forbidden("当前角色无权导入数据", "this role may not import data"))
         }
     }
+    /// Refuses everyone but administrators and the planning section (who define indicators).
+    pub fn require_planner(&self) -> Result<(), ApiError> {
+        if matches!(self.user.role, eduplan_store::Role::Admin | eduplan_store::Role::Planner) {
+            Ok(())
+        } else {
+            Err(ApiError::forbidden("仅系统管理员和发展规划科可定义指标", "only administrators and the planning section may define indicators"))
+        }
+    }
     /// Refuses everyone but administrators.
     pub fn require_admin(&self) -> Result<(), ApiError> {
         if self.user.role == Role::Admin {

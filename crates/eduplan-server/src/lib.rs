@@ -7,6 +7,7 @@
 pub mod api;
 pub mod auth;
 pub mod error;
+pub mod indicators;
 pub mod openapi;
 
 use std::collections::HashMap;
@@ -62,6 +63,13 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("get", "/api/template"),
     ("get", "/api/export"),
     ("get", "/api/audit"),
+    ("get", "/api/indicators"),
+    ("get", "/api/indicators/export"),
+    ("get", "/api/indicators/custom"),
+    ("post", "/api/indicators/custom"),
+    ("post", "/api/indicators/custom/check"),
+    ("delete", "/api/indicators/custom/{code}"),
+    ("get", "/api/regions/geo"),
     ("get", "/api/openapi.json"),
 ];
 
@@ -83,6 +91,12 @@ pub fn router(store: Store) -> Router {
         .route("/api/template", get(api::template))
         .route("/api/export", get(api::export))
         .route("/api/audit", get(api::audit))
+        .route("/api/indicators", get(indicators::list))
+        .route("/api/indicators/export", get(indicators::export))
+        .route("/api/indicators/custom", get(indicators::custom_list).post(indicators::define))
+        .route("/api/indicators/custom/check", post(indicators::check))
+        .route("/api/indicators/custom/{code}", axum::routing::delete(indicators::undefine))
+        .route("/api/regions/geo", get(indicators::geo))
         .route("/api/openapi.json", get(|| async { axum::Json(openapi::document()) }))
         .route("/api/{*rest}", get(api_not_found).post(api_not_found))
         .fallback(static_handler)

@@ -11,9 +11,11 @@
 #![deny(missing_docs)]
 
 mod auth;
+mod custom;
 mod years;
 
 pub use auth::{Role, ScopeKind, User};
+pub use custom::CustomIndicator;
 pub use years::{VersionInfo, YearSummary};
 
 use sqlx::any::{AnyPoolOptions, AnyRow};

@@ -172,3 +172,35 @@ async fn users_log_in_and_sessions_know_them() {
         assert!(b.store.upsert_user("x", "x", "short", Role::Admin, ScopeKind::All, "").await.is_err());
     }
 }
+
+#[tokio::test]
+async fn custom_indicators_are_saved_audited_and_deleted_with_their_formulas_kept() {
+    for b in backends().await {
+        let c = eduplan_store::CustomIndicator {
+            code: "jun_migrant_share".into(),
+            name: "初中随迁子女占比".into(),
+            name_en: "Migrant share".into(),
+            unit: "%".into(),
+            scale: 100.0,
+            numerator: "students.migrant[level=初中]".into(),
+            denominator: "students[level=初中]".into(),
+            created_by: String::new(),
+            created_at: String::new(),
+        };
+        let saved = b.store.add_custom_indicator(&c, "admin").await.unwrap();
+        assert_eq!(saved.created_by, "admin", "{}", b.name);
+        let all = b.store.custom_indicators().await.unwrap();
+        assert_eq!(all.len(), 1);
+        assert_eq!(all[0].numerator, c.numerator, "{}", b.name);
+        assert_eq!(all[0].scale, 100.0);
+        assert!(b.store.add_custom_indicator(&c, "admin").await.is_err(), "{}: a taken code is refused", b.name);
+        assert!(b.store.delete_custom_indicator("jun_migrant_share", "planner1").await.unwrap());
+        assert!(!b.store.delete_custom_indicator("jun_migrant_share", "planner1").await.unwrap());
+        assert!(b.store.custom_indicators().await.unwrap().is_empty());
+        let log = b.store.audit_log(10).await.unwrap();
+        let del = log.iter().find(|r| r.2 == "indicator.delete").expect("deletion audited");
+        assert_eq!(del.1, "planner1");
+        assert!(del.4.contains("students.migrant[level=初中]"), "{}: the deleted formula stays in the log", b.name);
+        assert!(log.iter().any(|r| r.2 == "indicator.define"));
+    }
+}

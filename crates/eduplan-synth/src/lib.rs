@@ -316,6 +316,58 @@ fn build_county(opts: &Options, ci: usize) -> County {
     County { code, name, scale, townships, schools }
 }
 
+/// Plausible township boundaries (GeoJSON polygons): a jagged county outline around the
+/// townships, cut into the Voronoi cells of the township centres, so neighbours share edges.
+fn township_boundaries(c: &County, seed: u64, ci: usize) -> Vec<String> {
+    let mut rng = rng_for(seed, &[ci as u64, 13]);
+    // work in a plane where a degree of longitude is as long as one of latitude at ~25°N
+    const KX: f64 = 0.9;
+    let pts: Vec<(f64, f64)> = c.townships.iter().map(|t| (t.lon * KX, t.lat)).collect();
+    let n = pts.len() as f64;
+    let (cx, cy) = (pts.iter().map(|p| p.0).sum::<f64>() / n, pts.iter().map(|p| p.1).sum::<f64>() / n);
+    let outline: Vec<(f64, f64)> = (0..28)
+        .map(|k| {
+            let a = k as f64 / 28.0 * std::f64::consts::TAU;
+            let r = 0.34 * rng.random_range(0.88..1.1);
+            (cx + r * a.cos(), cy + r * 0.9 * a.sin())
+        })
+        .collect();
+    pts.iter()
+        .enumerate()
+        .map(|(i, &a)| {
+            let mut poly = outline.clone();
+            for (j, &b) in pts.iter().enumerate() {
+                if i == j || poly.is_empty() {
+                    continue;
+                }
+                // keep the side of the bisector nearer to a
+                let (mx, my) = ((a.0 + b.0) / 2.0, (a.1 + b.1) / 2.0);
+                let f = |p: (f64, f64)| (p.0 - mx) * (b.0 - a.0) + (p.1 - my) * (b.1 - a.1);
+                let mut out = Vec::with_capacity(poly.len() + 2);
+                for k in 0..poly.len() {
+                    let (p, q) = (poly[k], poly[(k + 1) % poly.len()]);
+                    let (fp, fq) = (f(p), f(q));
+                    if fp <= 0.0 && fq <= 0.0 {
+                        out.push(q);
+                    } else if (fp <= 0.0) != (fq <= 0.0) {
+                        let t = fp / (fp - fq);
+                        out.push((p.0 + t * (q.0 - p.0), p.1 + t * (q.1 - p.1)));
+                        if fq <= 0.0 {
+                            out.push(q);
+                        }
+                    }
+                }
+                poly = out;
+            }
+            let mut ring: Vec<String> = poly.iter().map(|p| format!("[{:.5},{:.5}]", p.0 / KX, p.1)).collect();
+            if let Some(first) = ring.first().cloned() {
+                ring.push(first);
+            }
+            format!(r#"{{"type":"Polygon","coordinates":[[{}]]}}"#, ring.join(","))
+        })
+        .collect()
+}
+
 /// Township population of an age in a year: the cohort's births spread over townships, with
 /// children drifting to the county seat and young adults leaving for work.
 fn population(c: &County, year: i32, age: u32) -> Vec<f64> {
@@ -459,6 +511,11 @@ fn emit_year(opts: &Options, ci: usize, c: &County, year: i32, st: &YearState, p
             let prev_e = prev.and_then(|p| p.enrolled.get(&(i, *g)).copied());
             let graduates = if exit.contains(g) { prev_e.map(|p| (p as f64 * 0.995).round() as i64) } else { None };
             let entrants = if entry.contains(g) { Some(e) } else { None };
+            // a separate stream, so adding repeaters left every other generated figure unchanged
+            let repeaters = (stage != "学前").then(|| {
+                let mut rr = rng_for(opts.seed, &[ci as u64, 12, i as u64, year as u64, grade_age(g) as u64]);
+                (e as f64 * rr.random_range(0.0..0.004)).round() as i64
+            });
             let dropouts = if matches!(stage, "初中" | "高中" | "中职") {
                 prev_e.map(|p| (p as f64 * r.random_range(0.0..0.008)).round() as i64)
             } else {
@@ -477,6 +534,7 @@ fn emit_year(opts: &Options, ci: usize, c: &County, year: i32, st: &YearState, p
                     .set("left_behind", left)
                     .set("disabled", disabled)
                     .set("dropouts", dropouts)
+                    .set("repeaters", repeaters)
                     .set("by_age", by_age)
                     .build(),
             );
@@ -740,13 +798,15 @@ pub fn generate(opts: &Options) -> Dataset {
         let rg = SheetKind::Regions;
         let parent: Value = if multi { Value::from(format!("36{:02}00", ci / 10 + 1)) } else { Value::Null };
         ds.table_mut(rg).rows.push(RowBuilder::new(rg).set("code", c.code.as_str()).set("name", c.name.as_str()).set("parent", parent).build());
-        for t in &c.townships {
+        let bounds = township_boundaries(&c, opts.seed, ci);
+        for (t, b) in c.townships.iter().zip(bounds) {
             ds.table_mut(rg).rows.push(
                 RowBuilder::new(rg)
                     .set("code", t.code.as_str())
                     .set("name", t.name.as_str())
                     .set("parent", c.code.as_str())
                     .set("urban_rural", t.ur.label())
+                    .set("boundary", b)
                     .build(),
             );
         }
