@@ -1,16 +1,17 @@
-// echarts/core with only what the app draws: line, bar, pie, and the township map (map + visualMap).
+// echarts/core with only what the app draws: line, bar, pie, the township map (map + visualMap),
+// and mark lines (the CV limits on the 督导 page).
 import * as echarts from 'echarts/core'
 import { LineChart, BarChart, PieChart, MapChart } from 'echarts/charts'
 import {
   GridComponent, TooltipComponent, LegendComponent, TitleComponent, DatasetComponent,
-  VisualMapContinuousComponent,
+  VisualMapContinuousComponent, MarkLineComponent,
 } from 'echarts/components'
 import { CanvasRenderer } from 'echarts/renderers'
 
 echarts.use([
   LineChart, BarChart, PieChart, MapChart,
   GridComponent, TooltipComponent, LegendComponent, TitleComponent, DatasetComponent,
-  VisualMapContinuousComponent,
+  VisualMapContinuousComponent, MarkLineComponent,
   CanvasRenderer,
 ])
 

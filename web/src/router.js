@@ -8,6 +8,7 @@ import OverviewPage from './pages/OverviewPage.vue'
 import SchoolsPage from './pages/SchoolsPage.vue'
 import SchoolPage from './pages/SchoolPage.vue'
 import IndicatorsPage from './pages/IndicatorsPage.vue'
+import SupervisionPage from './pages/SupervisionPage.vue'
 import DataPage from './pages/DataPage.vue'
 
 const routes = [
@@ -20,6 +21,7 @@ const routes = [
       { path: 'schools', name: 'schools', component: SchoolsPage },
       { path: 'schools/:id', name: 'school', component: SchoolPage, props: true },
       { path: 'indicators', name: 'indicators', component: IndicatorsPage },
+      { path: 'supervision', name: 'supervision', component: SupervisionPage },
       { path: 'data', name: 'data', component: DataPage },
     ],
   },

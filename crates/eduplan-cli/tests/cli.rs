@@ -89,3 +89,65 @@ fn generated_data_is_deterministic_for_a_seed() {
     assert_eq!(run("a", "4"), run("b", "4"));
     assert_ne!(run("a", "4"), run("c", "5"));
 }
+
+#[test]
+fn indicators_json_fields_levels_formats_and_user_defined() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("i.db");
+    let gen = dir.path().join("gen");
+    assert!(eduplan(&db, &["generate", "--out", gen.to_str().unwrap(), "--years", "2024", "--seed", "4", "--counties", "2"]).status.success());
+    let o = eduplan(&db, &["import", gen.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", text(&o));
+
+    // JSON: the fields, and city and province figures because there are two counties
+    let o = eduplan(&db, &["indicators", "--year", "2024", "--codes", "pri_ger,ptr", "--format", "json"]);
+    assert!(o.status.success(), "{}", text(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let items = v.as_array().unwrap();
+    for f in items {
+        for k in ["code", "name", "scope", "level", "year", "value", "unit", "numerator", "denominator", "status", "reason", "stage"] {
+            assert!(f.get(k).is_some(), "field {k} missing in {f}");
+        }
+    }
+    let levels: std::collections::BTreeSet<&str> = items.iter().map(|f| f["level"].as_str().unwrap()).collect();
+    assert_eq!(levels.into_iter().collect::<Vec<_>>(), vec!["city", "county", "province", "school", "township"]);
+    let prov = items.iter().find(|f| f["code"] == "pri_ger" && f["level"] == "province").unwrap();
+    let counties: Vec<&serde_json::Value> = items.iter().filter(|f| f["code"] == "pri_ger" && f["level"] == "county").collect();
+    assert_eq!(counties.len(), 2);
+    let n: f64 = counties.iter().map(|f| f["numerator"].as_f64().unwrap()).sum();
+    assert_eq!(prov["numerator"].as_f64().unwrap(), n, "the province sums its counties");
+
+    // --region keeps one county and what lies under it; --level one level
+    let county = counties[0]["scope"].as_str().unwrap().to_string();
+    let o = eduplan(&db, &["indicators", "--year", "2024", "--codes", "ptr", "--level", "township", "--region", &county, "--format", "csv"]);
+    let csv = String::from_utf8_lossy(&o.stdout).to_string();
+    assert!(csv.starts_with("code,name,scope,level,year,stage,value"), "{csv}");
+    assert!(csv.lines().skip(1).all(|l| l.contains(&format!(",{county}")) && l.contains(",township,")), "{csv}");
+
+    // a wrong code and a wrong level are refused with the reason
+    let o = eduplan(&db, &["indicators", "--year", "2024", "--codes", "nope"]);
+    assert!(!o.status.success() && text(&o).contains("nope"));
+    let o = eduplan(&db, &["indicators", "--year", "2024", "--level", "village"]);
+    assert!(!o.status.success() && text(&o).contains("--level"));
+
+    // a user-defined indicator: a bad formula points at the token; a good one computes
+    let o = eduplan(&db, &["indicator", "define", "x1", "--name", "测试", "--numerator", "students.enrolled[lvl=初中]"]);
+    assert!(!o.status.success());
+    assert!(text(&o).contains("lvl") && text(&o).contains("^^^"), "{}", text(&o));
+    let o = eduplan(&db, &["indicator", "define", "jun_female_share", "--name", "初中女生占比", "--unit", "%", "--scale", "100",
+                           "--numerator", "students.female[level=初中]", "--denominator", "students[level=初中]"]);
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(String::from_utf8_lossy(&eduplan(&db, &["indicator", "list"]).stdout).contains("jun_female_share"));
+    let o = eduplan(&db, &["indicators", "--year", "2024", "--codes", "jun_female_share", "--level", "county", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    for f in v.as_array().unwrap() {
+        let want = f["numerator"].as_f64().unwrap() / f["denominator"].as_f64().unwrap() * 100.0;
+        assert!((f["value"].as_f64().unwrap() - want).abs() < 0.005 + 1e-9, "{f}");
+        assert_eq!(f["stage"], "初中");
+    }
+    let xlsx = dir.path().join("f.xlsx");
+    let o = eduplan(&db, &["indicators", "--year", "2024", "--codes", "jun_female_share", "--format", "xlsx", "--out", xlsx.to_str().unwrap()]);
+    assert!(o.status.success() && std::fs::read(&xlsx).unwrap().starts_with(b"PK"));
+    assert!(eduplan(&db, &["indicator", "delete", "jun_female_share"]).status.success());
+    assert!(!eduplan(&db, &["indicator", "delete", "jun_female_share"]).status.success());
+}

@@ -5,11 +5,11 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use datafusion::arrow::array::{ArrayRef, BooleanArray, Float64Array, Int64Array, StringArray};
-use datafusion::arrow::datatypes::{DataType, Field, Schema};
+use datafusion::arrow::array::{ArrayRef, BooleanBuilder, Float64Builder, Int64Builder, StringBuilder};
+use datafusion::arrow::datatypes::{Field, Schema};
 use datafusion::arrow::record_batch::RecordBatch;
 use eduplan_core::cell::parse_age_counts;
-use eduplan_core::data::YearData;
+use eduplan_core::data::{Table, Value, YearData};
 use eduplan_core::schema::{grade_stage, SheetKind};
 
 use crate::ALL_STAGES;
@@ -65,24 +65,9 @@ struct Cols {
 }
 
 impl Cols {
-    fn text(&mut self, name: &'static str, v: Vec<Option<String>>) {
-        self.fields.push(Field::new(name, DataType::Utf8, true));
-        self.arrays.push(Arc::new(StringArray::from(v)));
-        self.names.push(name);
-    }
-    fn int(&mut self, name: &'static str, v: Vec<Option<i64>>) {
-        self.fields.push(Field::new(name, DataType::Int64, true));
-        self.arrays.push(Arc::new(Int64Array::from(v)));
-        self.names.push(name);
-    }
-    fn num(&mut self, name: &'static str, v: Vec<Option<f64>>) {
-        self.fields.push(Field::new(name, DataType::Float64, true));
-        self.arrays.push(Arc::new(Float64Array::from(v)));
-        self.names.push(name);
-    }
-    fn boolean(&mut self, name: &'static str, v: Vec<Option<bool>>) {
-        self.fields.push(Field::new(name, DataType::Boolean, true));
-        self.arrays.push(Arc::new(BooleanArray::from(v)));
+    fn arr(&mut self, name: &'static str, a: ArrayRef) {
+        self.fields.push(Field::new(name, a.data_type().clone(), true));
+        self.arrays.push(a);
         self.names.push(name);
     }
     fn batch(self) -> RecordBatch {
@@ -93,6 +78,7 @@ impl Cols {
 struct SchoolInfo {
     ty: String,
     township: String,
+    county: String,
     public: bool,
     puhui: bool,
     urban_rural: Option<String>,
@@ -193,241 +179,288 @@ fn band_chain(bands: &std::collections::BTreeSet<(i64, Option<i64>)>, from: i64,
     }
 }
 
-/// Columns every per-school fact row carries.
-#[derive(Default)]
+/// Columns every per-school fact row carries, appended without allocating per row.
 struct Base {
-    year: Vec<Option<i64>>,
-    school_id: Vec<Option<String>>,
-    township: Vec<Option<String>>,
-    county: Vec<Option<String>>,
-    stage: Vec<Option<String>>,
-    ty: Vec<Option<String>>,
-    urban_rural: Vec<Option<String>>,
-    public: Vec<Option<bool>>,
+    year: Int64Builder,
+    school_id: StringBuilder,
+    township: StringBuilder,
+    county: StringBuilder,
+    stage: StringBuilder,
+    ty: StringBuilder,
+    urban_rural: StringBuilder,
+    public: BooleanBuilder,
 }
 
 impl Base {
-    fn push(&mut self, year: i64, id: &str, si: &SchoolInfo, stage: &str) {
-        self.year.push(Some(year));
-        self.school_id.push(Some(id.to_string()));
-        self.township.push(Some(si.township.clone()));
-        self.county.push(Some(county_of(&si.township)));
-        self.stage.push(Some(stage.to_string()));
-        self.ty.push(Some(si.ty.clone()));
-        self.urban_rural.push(si.urban_rural.clone());
-        self.public.push(Some(si.public));
+    fn new() -> Base {
+        Base {
+            year: Int64Builder::new(),
+            school_id: StringBuilder::new(),
+            township: StringBuilder::new(),
+            county: StringBuilder::new(),
+            stage: StringBuilder::new(),
+            ty: StringBuilder::new(),
+            urban_rural: StringBuilder::new(),
+            public: BooleanBuilder::new(),
+        }
     }
-    fn into_cols(self) -> Cols {
+    fn push(&mut self, year: i64, id: &str, si: &SchoolInfo, stage: &str) {
+        self.year.append_value(year);
+        self.school_id.append_value(id);
+        self.township.append_value(&si.township);
+        self.county.append_value(&si.county);
+        self.stage.append_value(stage);
+        self.ty.append_value(&si.ty);
+        self.urban_rural.append_option(si.urban_rural.as_deref());
+        self.public.append_value(si.public);
+    }
+    fn into_cols(mut self) -> Cols {
         let mut c = Cols::default();
-        c.int("year", self.year);
-        c.text("school_id", self.school_id);
-        c.text("township", self.township);
-        c.text("county", self.county);
-        c.text("stage", self.stage);
-        c.text("type", self.ty);
-        c.text("urban_rural", self.urban_rural);
-        c.boolean("public", self.public);
+        c.arr("year", Arc::new(self.year.finish()));
+        c.arr("school_id", Arc::new(self.school_id.finish()));
+        c.arr("township", Arc::new(self.township.finish()));
+        c.arr("county", Arc::new(self.county.finish()));
+        c.arr("stage", Arc::new(self.stage.finish()));
+        c.arr("type", Arc::new(self.ty.finish()));
+        c.arr("urban_rural", Arc::new(self.urban_rural.finish()));
+        c.arr("public", Arc::new(self.public.finish()));
         c
     }
 }
 
-fn text(v: &eduplan_core::data::Value) -> Option<String> {
+fn text(v: &Value) -> Option<String> {
     v.as_str().map(str::to_string)
 }
 
-/// The fact tables of several years, by table name.
-pub fn build(years: &[YearData]) -> Vec<(&'static str, RecordBatch)> {
-    // school
-    let mut sb = Base::default();
-    let (mut s_puhui, mut s_open, mut s_students, mut s_comp, mut s_design, mut s_smart, mut s_cond) = (vec![], vec![], vec![], vec![], vec![], vec![], vec![]);
-    // enrol
-    let mut eb = Base::default();
-    let mut e_grade = vec![];
-    let mut e_puhui = vec![];
-    const ENROL_INT: [&str; 10] = ["enrolled", "entrants", "graduates", "migrant", "left_behind", "disabled", "female", "dropouts", "repeaters", "enrolled_official_age"];
-    let mut e_ints: [Vec<Option<i64>>; 10] = Default::default();
-    // class
-    let mut cb = Base::default();
-    let (mut c_grade, mut c_size, mut c_std) = (vec![], vec![], vec![]);
-    // staff
-    let mut fb = Base::default();
-    const STAFF_TEXT: [&str; 6] = ["role", "degree", "title", "backbone", "subject", "sex"];
-    const STAFF_INT: [&str; 3] = ["birth_year", "training_hours", "since"];
-    const STAFF_BOOL: [&str; 5] = ["certified", "rotated", "established", "dual", "specialty"];
-    let mut f_text: [Vec<Option<String>>; 6] = Default::default();
-    let mut f_int: [Vec<Option<i64>>; 3] = Default::default();
-    let mut f_bool: [Vec<Option<bool>>; 5] = Default::default();
-    // cond
-    let mut db = Base::default();
-    const COND: [&str; 8] = ["area_teaching", "area_sport", "area_buildings", "equipment_value", "mm_rooms", "books", "computers", "public_funds"];
-    let mut d_vals: [Vec<Option<f64>>; 8] = Default::default();
-    let (mut d_students, mut d_smart) = (vec![], vec![]);
-    // place
-    let mut pb = Base::default();
-    let mut p_places = vec![];
-    // pop
-    let (mut p_year, mut p_tw, mut p_co, mut p_ur, mut p_age, mut p_count, mut p_births) = (vec![], vec![], vec![], vec![], vec![], vec![], vec![]);
-    // disab
-    let (mut x_year, mut x_tw, mut x_co, mut x_cat, mut x_elig, mut x_in, mut x_home) = (vec![], vec![], vec![], vec![], vec![], vec![], vec![]);
-    // attain
-    let (mut a_year, mut a_tw, mut a_co, mut a_level, mut a_count, mut a_from, mut a_to, mut a_15, mut a_1659) = (vec![], vec![], vec![], vec![], vec![], vec![], vec![], vec![], vec![]);
+/// A sheet's rows with column positions looked up once (not per cell).
+struct Sheet<'a> {
+    t: &'a Table,
+}
 
+impl<'a> Sheet<'a> {
+    fn col(&self, en: &str) -> usize {
+        self.t.sheet.col_index(en).unwrap_or_else(|| panic!("no column {en}"))
+    }
+}
+
+/// A cell as text without allocating when it is text (codes are stored as text).
+fn cell_str(v: &Value) -> std::borrow::Cow<'_, str> {
+    match v {
+        Value::Text(s) => std::borrow::Cow::Borrowed(s.as_str()),
+        other => std::borrow::Cow::Owned(other.display()),
+    }
+}
+
+/// Per year: the schools, and each school's students by stage (for the conditions split and the
+/// school table) and standard places by stage (from its classes).
+struct YearSchools {
+    info: HashMap<String, SchoolInfo>,
+}
+
+fn school_infos(y: &YearData) -> YearSchools {
+    let year = y.year as i64;
+    let st = y.table(SheetKind::Schools);
+    let ss = Sheet { t: st };
+    let (ci, ct, cr, co, cp, cu, cop, ccl, cd) =
+        (ss.col("school_id"), ss.col("type"), ss.col("region"), ss.col("ownership"), ss.col("puhui"), ss.col("urban_rural"), ss.col("opened"), ss.col("closed"), ss.col("design_places"));
+    let mut info = HashMap::with_capacity(st.rows.len());
+    for r in &st.rows {
+        let c = &r.cells;
+        let ty = cell_str(&c[ct]).into_owned();
+        let township = cell_str(&c[cr]).into_owned();
+        let public = c[co].as_str() == Some("公办");
+        let puhui = ty == "幼儿园" && (public || c[cp].as_bool() == Some(true));
+        let open = c[cop].as_i64().is_none_or(|o| o <= year) && c[ccl].as_i64().is_none_or(|x| x > year);
+        info.insert(
+            cell_str(&c[ci]).into_owned(),
+            SchoolInfo { county: county_of(&township), ty, township, public, puhui, urban_rural: text(&c[cu]), open, design: c[cd].as_i64() },
+        );
+    }
+    YearSchools { info }
+}
+
+fn unknown_school() -> SchoolInfo {
+    SchoolInfo { ty: String::new(), township: String::new(), county: String::new(), public: false, puhui: false, urban_rural: None, open: false, design: None }
+}
+
+type StageCounts = HashMap<(i32, String), Vec<(String, i64)>>;
+
+fn add_part(parts: &mut Vec<(String, i64)>, stage: &str, n: i64) {
+    match parts.iter_mut().find(|(s, _)| s == stage) {
+        Some(p) => p.1 += n,
+        None => parts.push((stage.to_string(), n)),
+    }
+}
+
+/// enrol, and students by (year, school) and stage.
+fn build_enrol(years: &[YearData], schools: &[YearSchools]) -> (Cols, StageCounts) {
+    const INTS: [&str; 9] = ["enrolled", "entrants", "graduates", "migrant", "left_behind", "disabled", "female", "dropouts", "repeaters"];
+    let mut b = Base::new();
+    let (mut grade, mut puhui, mut official) = (StringBuilder::new(), BooleanBuilder::new(), Int64Builder::new());
+    let mut ints: Vec<Int64Builder> = INTS.iter().map(|_| Int64Builder::new()).collect();
+    let mut stages: StageCounts = HashMap::new();
+    let unknown = unknown_school();
+    for (y, ys) in years.iter().zip(schools) {
+        let t = y.table(SheetKind::Students);
+        let sh = Sheet { t };
+        let (ci, cg, ca) = (sh.col("school_id"), sh.col("grade"), sh.col("by_age"));
+        let cols: Vec<usize> = INTS.iter().map(|c| sh.col(c)).collect();
+        for r in &t.rows {
+            let c = &r.cells;
+            let id = cell_str(&c[ci]);
+            let si = ys.info.get(id.as_ref()).unwrap_or(&unknown);
+            let g = cell_str(&c[cg]);
+            let stage = student_stage(&si.ty, &g);
+            let enrolled = c[cols[0]].as_i64();
+            let off = match (c[ca].as_str(), official_ages(&stage)) {
+                (Some(s), Some((lo, hi))) => parse_age_counts(s).map(|v| v.iter().filter(|(a, _)| (lo..=hi).contains(a)).map(|(_, n)| n).sum::<i64>()),
+                _ => None,
+            };
+            add_part(stages.entry((y.year, id.to_string())).or_default(), &stage, enrolled.unwrap_or(0));
+            b.push(y.year as i64, &id, si, &stage);
+            grade.append_value(&g);
+            puhui.append_value(si.puhui);
+            official.append_option(off);
+            for (k, col) in cols.iter().enumerate() {
+                ints[k].append_option(c[*col].as_i64());
+            }
+        }
+    }
+    let mut e = b.into_cols();
+    e.arr("grade", Arc::new(grade.finish()));
+    e.arr("puhui", Arc::new(puhui.finish()));
+    for (k, mut v) in ints.into_iter().enumerate() {
+        e.arr(INTS[k], Arc::new(v.finish()));
+    }
+    e.arr("enrolled_official_age", Arc::new(official.finish()));
+    (e, stages)
+}
+
+/// class, and standard places by (year, school) and stage.
+fn build_class(years: &[YearData], schools: &[YearSchools]) -> (Cols, StageCounts) {
+    let mut b = Base::new();
+    let (mut grade, mut size, mut std) = (StringBuilder::new(), Int64Builder::new(), Int64Builder::new());
+    let mut places: StageCounts = HashMap::new();
+    let unknown = unknown_school();
+    for (y, ys) in years.iter().zip(schools) {
+        let t = y.table(SheetKind::Classes);
+        let sh = Sheet { t };
+        let (ci, cg, cs) = (sh.col("school_id"), sh.col("grade"), sh.col("size"));
+        for r in &t.rows {
+            let c = &r.cells;
+            let id = cell_str(&c[ci]);
+            let si = ys.info.get(id.as_ref()).unwrap_or(&unknown);
+            let g = cell_str(&c[cg]);
+            let stage = student_stage(&si.ty, &g);
+            let sz = std_class_size(&si.ty, &g, &stage);
+            add_part(places.entry((y.year, id.to_string())).or_default(), &stage, sz);
+            b.push(y.year as i64, &id, si, &stage);
+            grade.append_value(&g);
+            std.append_value(sz);
+            size.append_option(c[cs].as_i64());
+        }
+    }
+    let mut k = b.into_cols();
+    k.arr("grade", Arc::new(grade.finish()));
+    k.arr("size", Arc::new(size.finish()));
+    k.arr("std_size", Arc::new(std.finish()));
+    (k, places)
+}
+
+fn build_staff(years: &[YearData], schools: &[YearSchools]) -> Cols {
+    const TEXT: [&str; 6] = ["role", "degree", "title", "backbone", "subject", "sex"];
+    const INT: [&str; 3] = ["birth_year", "training_hours", "since"];
+    const BOOL: [&str; 5] = ["certified", "rotated", "established", "dual", "specialty"];
+    let mut b = Base::new();
+    let mut tx: Vec<StringBuilder> = TEXT.iter().map(|_| StringBuilder::new()).collect();
+    let mut it: Vec<Int64Builder> = INT.iter().map(|_| Int64Builder::new()).collect();
+    let mut bo: Vec<BooleanBuilder> = BOOL.iter().map(|_| BooleanBuilder::new()).collect();
+    let unknown = unknown_school();
+    for (y, ys) in years.iter().zip(schools) {
+        let t = y.table(SheetKind::Staff);
+        let sh = Sheet { t };
+        let (ci, cl) = (sh.col("school_id"), sh.col("level"));
+        let (ct, cn, cb): (Vec<usize>, Vec<usize>, Vec<usize>) = (TEXT.iter().map(|c| sh.col(c)).collect(), INT.iter().map(|c| sh.col(c)).collect(), BOOL.iter().map(|c| sh.col(c)).collect());
+        for r in &t.rows {
+            let c = &r.cells;
+            let id = cell_str(&c[ci]);
+            let si = ys.info.get(id.as_ref()).unwrap_or(&unknown);
+            // the level taught, or the school's highest stage
+            let stage: &str = match c[cl].as_str() {
+                Some(l) => l,
+                None if si.ty == "特殊教育学校" => "特教",
+                None => eduplan_core::schema::type_grades(&si.ty).iter().rev().find_map(|g| grade_stage(g)).unwrap_or("其他"),
+            };
+            b.push(y.year as i64, &id, si, stage);
+            for (k, col) in ct.iter().enumerate() {
+                tx[k].append_option(c[*col].as_str());
+            }
+            for (k, col) in cn.iter().enumerate() {
+                it[k].append_option(c[*col].as_i64());
+            }
+            for (k, col) in cb.iter().enumerate() {
+                bo[k].append_option(c[*col].as_bool());
+            }
+        }
+    }
+    let mut f = b.into_cols();
+    for (k, mut v) in tx.into_iter().enumerate() {
+        f.arr(TEXT[k], Arc::new(v.finish()));
+    }
+    for (k, mut v) in it.into_iter().enumerate() {
+        f.arr(INT[k], Arc::new(v.finish()));
+    }
+    for (k, mut v) in bo.into_iter().enumerate() {
+        f.arr(BOOL[k], Arc::new(v.finish()));
+    }
+    f
+}
+
+/// pop, disab, attain: the regional tables.
+fn build_regional(years: &[YearData]) -> (Cols, Cols, Cols) {
+    let (mut p_year, mut p_tw, mut p_co, mut p_ur, mut p_age, mut p_count, mut p_births) =
+        (Int64Builder::new(), StringBuilder::new(), StringBuilder::new(), StringBuilder::new(), Int64Builder::new(), Int64Builder::new(), Int64Builder::new());
+    let (mut x_year, mut x_tw, mut x_co, mut x_cat, mut x_elig, mut x_in, mut x_home) =
+        (Int64Builder::new(), StringBuilder::new(), StringBuilder::new(), StringBuilder::new(), Int64Builder::new(), Int64Builder::new(), Int64Builder::new());
+    let (mut a_year, mut a_tw, mut a_co, mut a_level, mut a_count, mut a_from, mut a_to, mut a_15, mut a_1659) = (
+        Int64Builder::new(),
+        StringBuilder::new(),
+        StringBuilder::new(),
+        StringBuilder::new(),
+        Int64Builder::new(),
+        Int64Builder::new(),
+        Int64Builder::new(),
+        BooleanBuilder::new(),
+        BooleanBuilder::new(),
+    );
     for y in years {
         let year = y.year as i64;
         let rt = y.table(SheetKind::Regions);
         let region_ur: HashMap<String, String> = rt.rows.iter().filter_map(|r| Some((rt.get(r, "code").display(), text(rt.get(r, "urban_rural"))?))).collect();
-        let st = y.table(SheetKind::Schools);
-        let mut info: HashMap<String, SchoolInfo> = HashMap::new();
-        for r in &st.rows {
-            let id = st.get(r, "school_id").display();
-            let ty = st.get(r, "type").display();
-            let tw = st.get(r, "region").display();
-            let public = st.get(r, "ownership").as_str() == Some("公办");
-            let puhui = ty == "幼儿园" && (public || st.get(r, "puhui").as_bool() == Some(true));
-            let open = st.get(r, "opened").as_i64().is_none_or(|o| o <= year) && st.get(r, "closed").as_i64().is_none_or(|c| c > year);
-            let urban_rural = text(st.get(r, "urban_rural"));
-            info.insert(id.clone(), SchoolInfo { ty, township: tw, public, puhui, urban_rural, open, design: st.get(r, "design_places").as_i64() });
-        }
-        let unknown = SchoolInfo { ty: String::new(), township: String::new(), public: false, puhui: false, urban_rural: None, open: false, design: None };
-        let mut stage_students: HashMap<String, Vec<(String, i64)>> = HashMap::new();
-        let t = y.table(SheetKind::Students);
-        for r in &t.rows {
-            let id = t.get(r, "school_id").display();
-            let si = info.get(&id).unwrap_or(&unknown);
-            let grade = t.get(r, "grade").display();
-            let stage = student_stage(&si.ty, &grade);
-            let enrolled = t.get(r, "enrolled").as_i64();
-            let official = match (t.get(r, "by_age").as_str(), official_ages(&stage)) {
-                (Some(s), Some((lo, hi))) => parse_age_counts(s).map(|v| v.iter().filter(|(a, _)| (lo..=hi).contains(a)).map(|(_, n)| n).sum::<i64>()),
-                _ => None,
-            };
-            let parts = stage_students.entry(id.clone()).or_default();
-            match parts.iter_mut().find(|(s, _)| *s == stage) {
-                Some(p) => p.1 += enrolled.unwrap_or(0),
-                None => parts.push((stage.clone(), enrolled.unwrap_or(0))),
-            }
-            eb.push(year, &id, si, &stage);
-            e_grade.push(Some(grade));
-            e_puhui.push(Some(si.puhui));
-            for (k, col) in ENROL_INT.iter().enumerate() {
-                e_ints[k].push(if k == 9 { official } else { t.get(r, col).as_i64() });
-            }
-        }
-        // classes, and each school's places by stage: Σ classes × standard size
-        let mut std_places: HashMap<String, Vec<(String, i64)>> = HashMap::new();
-        let t = y.table(SheetKind::Classes);
-        for r in &t.rows {
-            let id = t.get(r, "school_id").display();
-            let si = info.get(&id).unwrap_or(&unknown);
-            let grade = t.get(r, "grade").display();
-            let stage = student_stage(&si.ty, &grade);
-            let std = std_class_size(&si.ty, &grade, &stage);
-            let sp = std_places.entry(id.clone()).or_default();
-            match sp.iter_mut().find(|(s, _)| *s == stage) {
-                Some(p) => p.1 += std,
-                None => sp.push((stage.clone(), std)),
-            }
-            cb.push(year, &id, si, &stage);
-            c_grade.push(Some(grade));
-            c_std.push(Some(std));
-            c_size.push(t.get(r, "size").as_i64());
-        }
-        let t = y.table(SheetKind::Staff);
-        for r in &t.rows {
-            let id = t.get(r, "school_id").display();
-            let si = info.get(&id).unwrap_or(&unknown);
-            // the level taught, or the school's highest stage
-            let stage = t.get(r, "level").as_str().map(str::to_string).unwrap_or_else(|| {
-                if si.ty == "特殊教育学校" {
-                    return "特教".to_string();
-                }
-                let grades = eduplan_core::schema::type_grades(&si.ty);
-                grades.iter().rev().find_map(|g| grade_stage(g)).unwrap_or("其他").to_string()
-            });
-            fb.push(year, &id, si, &stage);
-            for (k, col) in STAFF_TEXT.iter().enumerate() {
-                f_text[k].push(text(t.get(r, col)));
-            }
-            for (k, col) in STAFF_INT.iter().enumerate() {
-                f_int[k].push(t.get(r, col).as_i64());
-            }
-            for (k, col) in STAFF_BOOL.iter().enumerate() {
-                f_bool[k].push(t.get(r, col).as_bool());
-            }
-        }
-        let t = y.table(SheetKind::Conditions);
-        let mut smart: HashMap<String, Option<bool>> = HashMap::new();
-        for r in &t.rows {
-            let id = t.get(r, "school_id").display();
-            let si = info.get(&id).unwrap_or(&unknown);
-            let sm = t.get(r, "smart_campus").as_bool();
-            smart.insert(id.clone(), sm);
-            let mut parts: Vec<(String, i64)> = stage_students.get(&id).cloned().unwrap_or_default();
-            parts.sort();
-            let weighted: f64 = parts.iter().map(|(s, n)| *n as f64 * stage_weight(s)).sum();
-            for (stage, n) in parts {
-                let share = if weighted > 0.0 { n as f64 * stage_weight(&stage) / weighted } else { 0.0 };
-                db.push(year, &id, si, &stage);
-                for (k, col) in COND.iter().enumerate() {
-                    d_vals[k].push(t.get(r, col).as_f64().map(|v| v * share));
-                }
-                d_students.push(Some(n as f64));
-                d_smart.push(sm);
-            }
-        }
-        for r in &st.rows {
-            let id = st.get(r, "school_id").display();
-            let si = &info[&id];
-            let parts = stage_students.get(&id);
-            let total: i64 = parts.map_or(0, |p| p.iter().map(|x| x.1).sum());
-            let comp: i64 = parts.map_or(0, |p| p.iter().filter(|x| x.0 == "小学" || x.0 == "初中").map(|x| x.1).sum());
-            sb.push(year, &id, si, ALL_STAGES);
-            s_puhui.push(Some(si.puhui));
-            s_open.push(Some(si.open));
-            s_students.push(Some(total));
-            s_comp.push(Some(comp));
-            s_design.push(si.design);
-            s_smart.push(smart.get(&id).copied().flatten());
-            s_cond.push(Some(smart.contains_key(&id)));
-            // places (学位) by stage: the design capacity where recorded, shared between stages
-            // as their standard places are; otherwise classes × standard size
-            let std = std_places.get(&id).cloned().unwrap_or_default();
-            let std_total: i64 = std.iter().map(|x| x.1).sum();
-            let rows: Vec<(String, f64)> = match si.design.filter(|d| *d > 0) {
-                Some(d) if std_total > 0 => std.iter().map(|(s, p)| (s.clone(), d as f64 * *p as f64 / std_total as f64)).collect(),
-                Some(d) => {
-                    let top = eduplan_core::schema::type_grades(&si.ty).iter().rev().find_map(|g| grade_stage(g));
-                    let stage = if si.ty == "特殊教育学校" { Some("特教") } else { top };
-                    stage.map(|s| vec![(s.to_string(), d as f64)]).unwrap_or_default()
-                }
-                None => std.iter().map(|(s, p)| (s.clone(), *p as f64)).collect(),
-            };
-            for (stage, p) in rows {
-                pb.push(year, &id, si, &stage);
-                p_places.push(Some(p));
-            }
-        }
         let t = y.table(SheetKind::Population);
+        let sh = Sheet { t };
+        let (cr, ca, cc, cb) = (sh.col("region"), sh.col("age"), sh.col("count"), sh.col("births"));
         for r in &t.rows {
-            let tw = t.get(r, "region").display();
-            p_year.push(Some(year));
-            p_co.push(Some(county_of(&tw)));
-            p_ur.push(region_ur.get(&tw).cloned());
-            p_tw.push(Some(tw));
-            p_age.push(t.get(r, "age").as_i64());
-            p_count.push(t.get(r, "count").as_i64());
-            p_births.push(t.get(r, "births").as_i64());
+            let c = &r.cells;
+            let tw = cell_str(&c[cr]);
+            p_year.append_value(year);
+            p_co.append_value(county_of(&tw));
+            p_ur.append_option(region_ur.get(tw.as_ref()));
+            p_tw.append_value(&tw);
+            p_age.append_option(c[ca].as_i64());
+            p_count.append_option(c[cc].as_i64());
+            p_births.append_option(c[cb].as_i64());
         }
         let t = y.table(SheetKind::DisabledChildren);
         for r in &t.rows {
             let tw = t.get(r, "region").display();
-            x_year.push(Some(year));
-            x_co.push(Some(county_of(&tw)));
-            x_tw.push((tw.len() == 9).then_some(tw));
-            x_cat.push(text(t.get(r, "category")));
-            x_elig.push(t.get(r, "eligible").as_i64());
-            x_in.push(t.get(r, "in_school").as_i64());
-            x_home.push(t.get(r, "home_taught").as_i64());
+            x_year.append_value(year);
+            x_co.append_value(county_of(&tw));
+            x_tw.append_option((tw.len() == 9).then_some(tw.as_str()));
+            x_cat.append_option(t.get(r, "category").as_str());
+            x_elig.append_option(t.get(r, "eligible").as_i64());
+            x_in.append_option(t.get(r, "in_school").as_i64());
+            x_home.append_option(t.get(r, "home_taught").as_i64());
         }
         let t = y.table(SheetKind::Attainment);
         let mut bands: HashMap<String, std::collections::BTreeSet<(i64, Option<i64>)>> = HashMap::new();
@@ -441,88 +474,151 @@ pub fn build(years: &[YearData]) -> Vec<(&'static str, RecordBatch)> {
             let region = t.get(r, "region").display();
             let band = (t.get(r, "age_from").as_i64().unwrap_or(-1), t.get(r, "age_to").as_i64());
             let (c15, c1659) = chains.get(&region).cloned().unwrap_or_default();
-            a_year.push(Some(year));
-            a_co.push(Some(county_of(&region)));
-            a_tw.push((region.len() == 9).then_some(region));
-            a_level.push(text(t.get(r, "level")));
-            a_count.push(t.get(r, "count").as_i64());
-            a_from.push(Some(band.0));
-            a_to.push(band.1);
-            a_15.push(Some(c15.contains(&band)));
-            a_1659.push(Some(c1659.contains(&band)));
+            a_year.append_value(year);
+            a_co.append_value(county_of(&region));
+            a_tw.append_option((region.len() == 9).then_some(region.as_str()));
+            a_level.append_option(t.get(r, "level").as_str());
+            a_count.append_option(t.get(r, "count").as_i64());
+            a_from.append_value(band.0);
+            a_to.append_option(band.1);
+            a_15.append_value(c15.contains(&band));
+            a_1659.append_value(c1659.contains(&band));
         }
     }
-    let mut school = sb.into_cols();
-    school.boolean("puhui", s_puhui);
-    school.boolean("open", s_open);
-    school.int("students", s_students);
-    school.int("students_compulsory", s_comp);
-    school.int("design_places", s_design);
-    school.boolean("smart_campus", s_smart);
-    school.boolean("has_conditions", s_cond);
-
-    let mut enrol = eb.into_cols();
-    enrol.text("grade", e_grade);
-    enrol.boolean("puhui", e_puhui);
-    for (k, v) in e_ints.into_iter().enumerate() {
-        enrol.int(ENROL_INT[k], v);
-    }
-
-    let mut class = cb.into_cols();
-    class.text("grade", c_grade);
-    class.int("size", c_size);
-    class.int("std_size", c_std);
-
-    let mut staff = fb.into_cols();
-    for (k, v) in f_text.into_iter().enumerate() {
-        staff.text(STAFF_TEXT[k], v);
-    }
-    for (k, v) in f_int.into_iter().enumerate() {
-        staff.int(STAFF_INT[k], v);
-    }
-    for (k, v) in f_bool.into_iter().enumerate() {
-        staff.boolean(STAFF_BOOL[k], v);
-    }
-
-    let mut cond = db.into_cols();
-    for (k, v) in d_vals.into_iter().enumerate() {
-        cond.num(COND[k], v);
-    }
-    cond.num("students", d_students);
-    cond.boolean("smart_campus", d_smart);
-
-    let mut place = pb.into_cols();
-    place.num("places", p_places);
-
     let mut pop = Cols::default();
-    pop.int("year", p_year);
-    pop.text("township", p_tw);
-    pop.text("county", p_co);
-    pop.text("urban_rural", p_ur);
-    pop.int("age", p_age);
-    pop.int("count", p_count);
-    pop.int("births", p_births);
-
+    pop.arr("year", Arc::new(p_year.finish()));
+    pop.arr("township", Arc::new(p_tw.finish()));
+    pop.arr("county", Arc::new(p_co.finish()));
+    pop.arr("urban_rural", Arc::new(p_ur.finish()));
+    pop.arr("age", Arc::new(p_age.finish()));
+    pop.arr("count", Arc::new(p_count.finish()));
+    pop.arr("births", Arc::new(p_births.finish()));
     let mut disab = Cols::default();
-    disab.int("year", x_year);
-    disab.text("township", x_tw);
-    disab.text("county", x_co);
-    disab.text("category", x_cat);
-    disab.int("eligible", x_elig);
-    disab.int("in_school", x_in);
-    disab.int("home_taught", x_home);
-
+    disab.arr("year", Arc::new(x_year.finish()));
+    disab.arr("township", Arc::new(x_tw.finish()));
+    disab.arr("county", Arc::new(x_co.finish()));
+    disab.arr("category", Arc::new(x_cat.finish()));
+    disab.arr("eligible", Arc::new(x_elig.finish()));
+    disab.arr("in_school", Arc::new(x_in.finish()));
+    disab.arr("home_taught", Arc::new(x_home.finish()));
     let mut attain = Cols::default();
-    attain.int("year", a_year);
-    attain.text("township", a_tw);
-    attain.text("county", a_co);
-    attain.text("level", a_level);
-    attain.int("count", a_count);
-    attain.int("age_from", a_from);
-    attain.int("age_to", a_to);
-    attain.boolean("in_15plus", a_15);
-    attain.boolean("in_16_59", a_1659);
+    attain.arr("year", Arc::new(a_year.finish()));
+    attain.arr("township", Arc::new(a_tw.finish()));
+    attain.arr("county", Arc::new(a_co.finish()));
+    attain.arr("level", Arc::new(a_level.finish()));
+    attain.arr("count", Arc::new(a_count.finish()));
+    attain.arr("age_from", Arc::new(a_from.finish()));
+    attain.arr("age_to", Arc::new(a_to.finish()));
+    attain.arr("in_15plus", Arc::new(a_15.finish()));
+    attain.arr("in_16_59", Arc::new(a_1659.finish()));
+    (pop, disab, attain)
+}
 
+/// cond, school and place: what depends on students and classes by stage.
+fn build_schools(years: &[YearData], schools: &[YearSchools], stages: &StageCounts, std_places: &StageCounts) -> (Cols, Cols, Cols) {
+    const COND: [&str; 8] = ["area_teaching", "area_sport", "area_buildings", "equipment_value", "mm_rooms", "books", "computers", "public_funds"];
+    let mut db = Base::new();
+    let mut d_vals: Vec<Float64Builder> = COND.iter().map(|_| Float64Builder::new()).collect();
+    let (mut d_students, mut d_smart) = (Float64Builder::new(), BooleanBuilder::new());
+    let mut sb = Base::new();
+    let (mut s_puhui, mut s_open, mut s_students, mut s_comp, mut s_design, mut s_smart, mut s_cond) =
+        (BooleanBuilder::new(), BooleanBuilder::new(), Int64Builder::new(), Int64Builder::new(), Int64Builder::new(), BooleanBuilder::new(), BooleanBuilder::new());
+    let mut pb = Base::new();
+    let mut p_places = Float64Builder::new();
+    let unknown = unknown_school();
+    let empty: Vec<(String, i64)> = Vec::new();
+    for (y, ys) in years.iter().zip(schools) {
+        let year = y.year as i64;
+        let t = y.table(SheetKind::Conditions);
+        let sh = Sheet { t };
+        let (ci, csm) = (sh.col("school_id"), sh.col("smart_campus"));
+        let cols: Vec<usize> = COND.iter().map(|c| sh.col(c)).collect();
+        let mut smart: HashMap<String, Option<bool>> = HashMap::new();
+        for r in &t.rows {
+            let c = &r.cells;
+            let id = cell_str(&c[ci]);
+            let si = ys.info.get(id.as_ref()).unwrap_or(&unknown);
+            let sm = c[csm].as_bool();
+            smart.insert(id.to_string(), sm);
+            let mut parts: Vec<(String, i64)> = stages.get(&(y.year, id.to_string())).cloned().unwrap_or_default();
+            parts.sort();
+            let weighted: f64 = parts.iter().map(|(s, n)| *n as f64 * stage_weight(s)).sum();
+            for (stage, n) in parts {
+                let share = if weighted > 0.0 { n as f64 * stage_weight(&stage) / weighted } else { 0.0 };
+                db.push(year, &id, si, &stage);
+                for (k, col) in cols.iter().enumerate() {
+                    d_vals[k].append_option(c[*col].as_f64().map(|v| v * share));
+                }
+                d_students.append_value(n as f64);
+                d_smart.append_option(sm);
+            }
+        }
+        let st = y.table(SheetKind::Schools);
+        let ci = st.sheet.col_index("school_id").expect("school_id");
+        for r in &st.rows {
+            let id = cell_str(&r.cells[ci]);
+            let si = &ys.info[id.as_ref()];
+            let key = (y.year, id.to_string());
+            let parts = stages.get(&key).unwrap_or(&empty);
+            let total: i64 = parts.iter().map(|x| x.1).sum();
+            let comp: i64 = parts.iter().filter(|x| x.0 == "小学" || x.0 == "初中").map(|x| x.1).sum();
+            sb.push(year, &id, si, ALL_STAGES);
+            s_puhui.append_value(si.puhui);
+            s_open.append_value(si.open);
+            s_students.append_value(total);
+            s_comp.append_value(comp);
+            s_design.append_option(si.design);
+            s_smart.append_option(smart.get(id.as_ref()).copied().flatten());
+            s_cond.append_value(smart.contains_key(id.as_ref()));
+            // places (学位) by stage: the design capacity where recorded, shared between stages
+            // as their standard places are; otherwise classes × standard size
+            let std = std_places.get(&key).unwrap_or(&empty);
+            let std_total: i64 = std.iter().map(|x| x.1).sum();
+            let rows: Vec<(String, f64)> = match si.design.filter(|d| *d > 0) {
+                Some(d) if std_total > 0 => std.iter().map(|(s, p)| (s.clone(), d as f64 * *p as f64 / std_total as f64)).collect(),
+                Some(d) => {
+                    let top = eduplan_core::schema::type_grades(&si.ty).iter().rev().find_map(|g| grade_stage(g));
+                    let stage = if si.ty == "特殊教育学校" { Some("特教") } else { top };
+                    stage.map(|s| vec![(s.to_string(), d as f64)]).unwrap_or_default()
+                }
+                None => std.iter().map(|(s, p)| (s.clone(), *p as f64)).collect(),
+            };
+            for (stage, p) in rows {
+                pb.push(year, &id, si, &stage);
+                p_places.append_value(p);
+            }
+        }
+    }
+    let mut cond = db.into_cols();
+    for (k, mut v) in d_vals.into_iter().enumerate() {
+        cond.arr(COND[k], Arc::new(v.finish()));
+    }
+    cond.arr("students", Arc::new(d_students.finish()));
+    cond.arr("smart_campus", Arc::new(d_smart.finish()));
+    let mut school = sb.into_cols();
+    school.arr("puhui", Arc::new(s_puhui.finish()));
+    school.arr("open", Arc::new(s_open.finish()));
+    school.arr("students", Arc::new(s_students.finish()));
+    school.arr("students_compulsory", Arc::new(s_comp.finish()));
+    school.arr("design_places", Arc::new(s_design.finish()));
+    school.arr("smart_campus", Arc::new(s_smart.finish()));
+    school.arr("has_conditions", Arc::new(s_cond.finish()));
+    let mut place = pb.into_cols();
+    place.arr("places", Arc::new(p_places.finish()));
+    (cond, school, place)
+}
+
+/// The fact tables of several years, by table name. The big tables are built in parallel.
+pub fn build(years: &[YearData]) -> Vec<(&'static str, RecordBatch)> {
+    let schools: Vec<YearSchools> = years.iter().map(school_infos).collect();
+    let ((enrol, stages), (class, places), staff, (pop, disab, attain)) = std::thread::scope(|sc| {
+        let e = sc.spawn(|| build_enrol(years, &schools));
+        let c = sc.spawn(|| build_class(years, &schools));
+        let f = sc.spawn(|| build_staff(years, &schools));
+        let r = build_regional(years);
+        (e.join().expect("enrol"), c.join().expect("class"), f.join().expect("staff"), r)
+    });
+    let (cond, school, place) = build_schools(years, &schools, &stages, &places);
     vec![
         ("school", school.batch()),
         ("enrol", enrol.batch()),

@@ -103,14 +103,16 @@ impl Sum {
     }
 }
 
-/// (level, year, unit, stage) with unit and stage interned.
-type Key = (Level, i32, u32, u32);
-type Sums = HashMap<Key, Sum>;
+/// A hash map with a fast, non-cryptographic hasher (keys are our own small integers).
+type FastMap<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
+
+/// Sums by (level, year), then by (unit, stage), units and stages interned.
+type Sums = FastMap<(Level, i32), FastMap<(u32, u32), Sum>>;
 
 /// Strings (unit codes, stages) as small integers, so a province's sums stay compact.
 #[derive(Default)]
 struct Names {
-    ids: HashMap<String, u32>,
+    ids: FastMap<String, u32>,
     names: Vec<String>,
 }
 
@@ -143,7 +145,9 @@ pub struct Engine {
     rows: HashMap<(&'static str, i32), usize>,
     /// every school, township, county … of each year (the units a figure may be about)
     units: HashMap<(Level, i32), BTreeSet<String>>,
-    names: Mutex<Names>,
+    names: std::sync::RwLock<Names>,
+    /// (year, school) → its township, both interned: school sums roll up through it
+    school_township: FastMap<(i32, u32), u32>,
     cache: Mutex<HashMap<String, Arc<Sums>>>,
 }
 
@@ -155,19 +159,78 @@ struct SideValue {
     reason: Option<(String, String)>,
 }
 
+/// A term ready to be read for any unit.
+struct PreparedTerm<'a> {
+    sign: f64,
+    map: Option<&'a FastMap<(u32, u32), Sum>>,
+    /// `None`: the figure's stage; `Some(None)`: a stage no data has (nothing to read).
+    stage: Option<Option<u32>>,
+    no_data: Option<(String, String)>,
+}
+
+/// A side ready to be read for any unit.
+struct Prepared<'a> {
+    terms: Vec<PreparedTerm<'a>>,
+    /// Why the side cannot be read at all (a missing year).
+    reason: Option<(String, String)>,
+    blocked: bool,
+}
+
+impl Prepared<'_> {
+    /// Σ sign × measure for a unit and stage.
+    fn eval(&self, unit: u32, stage: u32) -> SideValue {
+        let mut sv = SideValue { reason: self.reason.clone(), ..Default::default() };
+        if self.blocked {
+            return sv;
+        }
+        for t in &self.terms {
+            if let Some(r) = &t.no_data {
+                sv.reason.get_or_insert_with(|| r.clone());
+                continue;
+            }
+            let st = match t.stage {
+                Some(Some(x)) => x,
+                Some(None) => continue,
+                None => stage,
+            };
+            if let Some(x) = t.map.and_then(|m| m.get(&(unit, st))) {
+                sv.present = true;
+                sv.value += t.sign * x.value;
+                if x.missing > 0 && sv.reason.is_none() {
+                    sv.reason = Some((format!("数据缺失 {} 行", x.missing), format!("data missing in {} rows", x.missing)));
+                }
+            }
+        }
+        sv
+    }
+}
+
 impl Engine {
     /// Registers the fact tables of these years.
     pub fn new(years: &[YearData]) -> Engine {
         let ctx = SessionContext::new();
+        // one partition per core, so every scan and aggregation runs on all of them
+        let parts = ctx.state().config().target_partitions().max(1);
         for (name, batch) in facts::build(years) {
-            ctx.register_batch(name, batch).expect("a fresh context accepts the fact tables");
+            let n = batch.num_rows();
+            let chunk = n.div_ceil(parts).max(1);
+            let partitions: Vec<Vec<datafusion::arrow::record_batch::RecordBatch>> =
+                (0..n.div_ceil(chunk).max(1)).map(|i| vec![batch.slice(i * chunk, chunk.min(n - (i * chunk).min(n)))]).collect();
+            let table = datafusion::datasource::MemTable::try_new(batch.schema(), partitions).expect("batches of one schema");
+            ctx.register_table(name, std::sync::Arc::new(table)).expect("a fresh context accepts the fact tables");
         }
         let mut units: HashMap<(Level, i32), BTreeSet<String>> = HashMap::new();
+        let mut names = Names::default();
+        let mut school_township = FastMap::default();
         for y in years {
             let t = y.table(eduplan_core::schema::SheetKind::Schools);
             for r in &t.rows {
                 let tw = t.get(r, "region").display();
-                units.entry((Level::School, y.year)).or_default().insert(t.get(r, "school_id").display());
+                let id = t.get(r, "school_id").display();
+                if tw.len() == 9 {
+                    school_township.insert((y.year, names.id(&id)), names.id(&tw));
+                }
+                units.entry((Level::School, y.year)).or_default().insert(id);
                 for l in [Level::Township, Level::County, Level::City, Level::Province] {
                     if let Some(u) = l.region_of(&tw) {
                         units.entry((l, y.year)).or_default().insert(u);
@@ -180,7 +243,8 @@ impl Engine {
             years: years.iter().map(|y| y.year).collect(),
             rows: facts::row_counts(years),
             units,
-            names: Default::default(),
+            names: std::sync::RwLock::new(names),
+            school_township,
             cache: Default::default(),
         }
     }
@@ -208,63 +272,97 @@ impl Engine {
         }
         let m = &cat.measure[measure];
         let g = if m.by_grade { ", grade" } else { "" };
+        // one text key per row: the school (10 digits), else the township (9), else the county
+        // (6); a school's township and county come from the schools sheet, so grouping by one
+        // key instead of three costs far less
         let sql = format!(
-            "SELECT CAST(year AS BIGINT) AS year, school_id, township, county, stage{g}, CAST(SUM(value) AS DOUBLE) AS v, \
+            "SELECT CAST(year AS BIGINT) AS year, COALESCE(school_id, township, county) AS k, stage{g}, CAST(SUM(value) AS DOUBLE) AS v, \
              CAST(COUNT(*) - COUNT(value) AS BIGINT) AS missing \
-             FROM ({}) m GROUP BY year, school_id, township, county, stage{g}",
+             FROM ({}) m GROUP BY year, COALESCE(school_id, township, county), stage{g}",
             m.sql
         );
         let err = |source| EngineError::Query { measure: measure.to_string(), source };
         let batches = self.ctx.sql(&sql).await.map_err(err)?.collect().await.map_err(err)?;
-        let mut out: Sums = HashMap::new();
-        let mut names = self.names.lock().expect("names");
+        let mut names = self.names.write().expect("names");
         let all = names.id(ALL_STAGES);
         let off = if m.by_grade { 1 } else { 0 };
-        for b in batches {
-            let year = b.column(0).as_primitive::<Int64Type>().clone();
-            let (sid, tw, co, st) = (strings(b.column(1)), strings(b.column(2)), strings(b.column(3)), strings(b.column(4)));
-            let (sid, tw, co, st) = (sid.as_string::<i32>(), tw.as_string::<i32>(), co.as_string::<i32>(), st.as_string::<i32>());
-            let grade = m.by_grade.then(|| strings(b.column(5)));
-            let grade = grade.as_ref().map(|g| g.as_string::<i32>());
-            let v = b.column(5 + off);
-            let v = match v.data_type() {
-                DataType::Float64 => v.as_primitive::<Float64Type>().clone(),
-                _ => unreachable!("cast to DOUBLE"),
-            };
-            let missing = b.column(6 + off).as_primitive::<Int64Type>();
-            for i in 0..b.num_rows() {
-                if st.is_null(i) {
-                    continue;
-                }
-                let s = Sum { value: if v.is_null(i) { 0.0 } else { v.value(i) }, missing: missing.value(i) };
-                let y = year.value(i) as i32;
-                let stage = match grade {
-                    Some(g) if g.is_valid(i) => names.id(&format!("{}/{}", st.value(i), g.value(i))),
-                    Some(_) => continue,
-                    None => names.id(st.value(i)),
+        let mut out: Sums = FastMap::default();
+        {
+            let mut level_maps: FastMap<(Level, i32), FastMap<(u32, u32), Sum>> = FastMap::default();
+            for b in batches {
+                let year = b.column(0).as_primitive::<Int64Type>().clone();
+                let (k, st) = (strings(b.column(1)), strings(b.column(2)));
+                let (k, st) = (k.as_string::<i32>(), st.as_string::<i32>());
+                let grade = m.by_grade.then(|| strings(b.column(3)));
+                let grade = grade.as_ref().map(|g| g.as_string::<i32>());
+                let v = b.column(3 + off);
+                let v = match v.data_type() {
+                    DataType::Float64 => v.as_primitive::<Float64Type>().clone(),
+                    _ => unreachable!("cast to DOUBLE"),
                 };
-                let township = tw.is_valid(i).then(|| tw.value(i)).filter(|t| !t.is_empty());
-                let county = co.is_valid(i).then(|| co.value(i)).filter(|c| !c.is_empty()).or(township);
-                let mut keys: Vec<(Level, u32)> = Vec::with_capacity(5);
-                if sid.is_valid(i) && !sid.value(i).is_empty() {
-                    keys.push((Level::School, names.id(sid.value(i))));
-                }
-                if let Some(t) = township.filter(|t| t.len() == 9) {
-                    keys.push((Level::Township, names.id(t)));
-                }
-                if let Some(c) = county {
-                    for l in [Level::County, Level::City, Level::Province] {
-                        if let Some(u) = l.region_of(c) {
-                            keys.push((l, names.id(&u)));
+                let missing = b.column(4 + off).as_primitive::<Int64Type>();
+                for i in 0..b.num_rows() {
+                    if st.is_null(i) || k.is_null(i) {
+                        continue;
+                    }
+                    let key = k.value(i);
+                    if key.is_empty() {
+                        continue;
+                    }
+                    let s = Sum { value: if v.is_null(i) { 0.0 } else { v.value(i) }, missing: missing.value(i) };
+                    let y = year.value(i) as i32;
+                    let stage = match grade {
+                        Some(gr) if gr.is_valid(i) => names.id(&format!("{}/{}", st.value(i), gr.value(i))),
+                        Some(_) => continue,
+                        None => match names.get(st.value(i)) {
+                            Some(x) => x,
+                            None => names.id(st.value(i)),
+                        },
+                    };
+                    let id = match names.get(key) {
+                        Some(x) => x,
+                        None => names.id(key),
+                    };
+                    match key.len() {
+                        9 => level_maps.entry((Level::Township, y)).or_default().entry((id, stage)).or_default().add(s),
+                        6 => level_maps.entry((Level::County, y)).or_default().entry((id, stage)).or_default().add(s),
+                        _ => {
+                            level_maps.entry((Level::School, y)).or_default().entry((id, stage)).or_default().add(s);
+                            if let Some(tw) = self.school_township.get(&(y, id)) {
+                                level_maps.entry((Level::Township, y)).or_default().entry((*tw, stage)).or_default().add(s);
+                            }
                         }
                     }
                 }
-                for (l, u) in keys {
-                    out.entry((l, y, u, stage)).or_default().add(s);
-                    if !m.by_grade && stage != all {
-                        out.entry((l, y, u, all)).or_default().add(s);
+            }
+            // townships → counties → cities → provinces (small maps); a county's own rows
+            // (受教育程度 by county) are already in its map
+            let mut parent_cache: FastMap<(u32, Level), Option<u32>> = FastMap::default();
+            for (from, to) in [(Level::Township, Level::County), (Level::County, Level::City), (Level::City, Level::Province)] {
+                let keys: Vec<(i32, u32, u32, Sum)> = level_maps
+                    .iter()
+                    .filter(|((l, _), _)| *l == from)
+                    .flat_map(|((_, y), m)| m.iter().map(move |(&(u, st), s)| (*y, u, st, *s)))
+                    .collect();
+                for (y, u, st, s) in keys {
+                    let parent = *parent_cache.entry((u, to)).or_insert_with(|| {
+                        let code = names.names[u as usize].clone();
+                        to.region_of(&code).map(|p| names.id(&p))
+                    });
+                    if let Some(p) = parent {
+                        level_maps.entry((to, y)).or_default().entry((p, st)).or_default().add(s);
                     }
                 }
+            }
+            // all stages together (全部), unless the measure is by grade or already says 全部
+            for ((l, y), mut m) in level_maps {
+                if !m.is_empty() && !cat.measure[measure].by_grade {
+                    let extra: Vec<(u32, Sum)> = m.iter().filter(|((_, st), _)| *st != all).map(|(&(u, _), s)| (u, *s)).collect();
+                    for (u, s) in extra {
+                        m.entry((u, all)).or_default().add(s);
+                    }
+                }
+                out.insert((l, y), m);
             }
         }
         let out = Arc::new(out);
@@ -275,15 +373,43 @@ impl Engine {
     /// Computes indicators for a year at the given levels (`codes` = `None` for all; codes or
     /// aliases such as "GER").
     pub async fn compute(&self, cat: &Catalogue, year: i32, levels: &[Level], codes: Option<&[String]>) -> Result<Vec<Figure>, EngineError> {
-        let mut out = Vec::new();
         let wanted: Option<Vec<&str>> = codes.map(|c| c.iter().filter_map(|x| cat.get(x)).map(|i| i.code.as_str()).collect());
-        for ind in &cat.indicator {
-            if wanted.as_ref().is_some_and(|w| !w.contains(&ind.code.as_str())) {
-                continue;
+        let inds: Vec<&Indicator> = cat.indicator.iter().filter(|i| wanted.as_ref().is_none_or(|w| w.contains(&i.code.as_str()))).collect();
+        // every measure once, two queries at a time (DataFusion runs each on all cores too)
+        let mut measures: Vec<&str> = inds.iter().flat_map(|i| i.numerator.terms().iter().chain(i.denominator.iter().flat_map(|d| d.terms()))).map(|t| t.measure()).collect();
+        measures.sort_unstable();
+        measures.dedup();
+        for pair in measures.chunks(2) {
+            match pair {
+                [a, b] => {
+                    tokio::try_join!(self.sums(cat, a), self.sums(cat, b))?;
+                }
+                [a] => {
+                    self.sums(cat, a).await?;
+                }
+                _ => {}
             }
-            for level in levels.iter().filter(|l| ind.levels.contains(l) || (ind.levels.contains(&Level::County) && matches!(l, Level::City | Level::Province))) {
-                out.extend(self.indicator(cat, ind, year, *level).await?);
-            }
+        }
+        let tasks: Vec<(&Indicator, Level)> = inds
+            .iter()
+            .flat_map(|ind| levels.iter().filter(|l| ind.levels.contains(l) || (ind.levels.contains(&Level::County) && matches!(l, Level::City | Level::Province))).map(move |l| (*ind, *l)))
+            .collect();
+        // the figures: plain CPU work over the cached sums, on every core
+        let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1).min(tasks.len().max(1));
+        let mut parts: Vec<(usize, Vec<Figure>)> = std::thread::scope(|sc| {
+            let handles: Vec<_> = (0..threads)
+                .map(|t| {
+                    let tasks = &tasks;
+                    sc.spawn(move || tasks.iter().enumerate().skip(t).step_by(threads).map(|(k, (ind, l))| (k, self.indicator(cat, ind, year, *l))).collect::<Vec<_>>())
+                })
+                .collect();
+            handles.into_iter().flat_map(|h| h.join().expect("an indicator thread")).collect()
+        });
+        // catalogue order, then level order, as before; joined once by moving, not cloning
+        parts.sort_by_key(|(k, _)| *k);
+        let mut out = Vec::with_capacity(parts.iter().map(|(_, p)| p.len()).sum());
+        for (_, p) in parts {
+            out.extend(p);
         }
         Ok(out)
     }
@@ -306,69 +432,46 @@ impl Engine {
         })
     }
 
-    /// Evaluates one side for a unit: Σ sign × measure (read at year − lag, in the term's stage).
-    fn side(&self, cat: &Catalogue, side: &Side, sums: &[Arc<Sums>], level: Level, year: i32, unit: u32, stage: u32, names: &Names) -> SideValue {
-        let mut sv = SideValue::default();
+    /// Resolves one side's terms for a level and year once (year read, missing data, stage
+    /// override, the sums to read), so each unit costs two hash lookups per term.
+    fn prepare<'a>(&self, cat: &Catalogue, side: &Side, sums: &'a [Arc<Sums>], level: Level, year: i32, names: &Names) -> Prepared<'a> {
+        let mut terms = Vec::new();
         for (t, s) in side.terms().iter().zip(sums) {
             let y = year - t.lag();
             if let Some(r) = self.missing_year(y, year) {
-                sv.reason = Some(r);
-                return sv;
+                return Prepared { terms: Vec::new(), reason: Some(r), blocked: true };
             }
-            if let Some(r) = self.no_data(cat, t, y) {
-                sv.reason.get_or_insert(r);
-                continue;
-            }
-            let st = match t.stage() {
-                Some(x) => match names.get(x) {
-                    Some(i) => i,
-                    None => continue,
-                },
-                None => stage,
-            };
-            if let Some(x) = s.get(&(level, y, unit, st)) {
-                sv.present = true;
-                sv.value += t.sign() * x.value;
-                if x.missing > 0 && sv.reason.is_none() {
-                    sv.reason = Some((format!("数据缺失 {} 行", x.missing), format!("data missing in {} rows", x.missing)));
-                }
-            }
+            let no_data = self.no_data(cat, t, y);
+            let stage = t.stage().map(|x| names.get(x));
+            terms.push(PreparedTerm { sign: t.sign(), map: s.get(&(level, y)), stage, no_data });
         }
-        sv
+        Prepared { terms, reason: None, blocked: false }
     }
 
-    async fn side_sums(&self, cat: &Catalogue, side: &Side) -> Result<Vec<Arc<Sums>>, EngineError> {
-        let mut v = Vec::new();
-        for t in side.terms() {
-            v.push(self.sums(cat, t.measure()).await?);
-        }
-        Ok(v)
+    /// The cached sums of a side's measures (computed by [`Engine::compute`] beforehand).
+    fn side_sums(&self, side: &Side) -> Vec<Arc<Sums>> {
+        let cache = self.cache.lock().expect("cache");
+        side.terms().iter().map(|t| cache.get(t.measure()).cloned().unwrap_or_default()).collect()
     }
 
-    async fn indicator(&self, cat: &Catalogue, ind: &Indicator, year: i32, level: Level) -> Result<Vec<Figure>, EngineError> {
-        let num = self.side_sums(cat, &ind.numerator).await?;
-        let den = match &ind.denominator {
-            Some(d) => Some(self.side_sums(cat, d).await?),
-            None => None,
-        };
+    fn indicator(&self, cat: &Catalogue, ind: &Indicator, year: i32, level: Level) -> Vec<Figure> {
+        let num = self.side_sums(&ind.numerator);
+        let den = ind.denominator.as_ref().map(|d| self.side_sums(d));
         if ind.kind == Kind::Survival {
-            return Ok(self.survival(ind, year, level, &num[0], den.as_ref().map(|d| d[0].clone())));
+            return self.survival(ind, year, level, &num[0], den.as_ref().map(|d| d[0].clone()));
         }
-        let names = self.names.lock().expect("names");
+        let names = self.names.read().expect("names");
         let all = names.get(ALL_STAGES);
         let wanted = |stage: &str| ind.stages.is_empty() || ind.stages.iter().any(|s| s == stage);
         // the zone a gap is closed in: the school itself, or the township
         let zone = if ind.kind == Kind::Gap && level != Level::School { Level::Township } else { level };
         // units × stages that the year's terms know
-        let mut scopes: BTreeSet<(u32, u32)> = BTreeSet::new();
+        let mut scopes: Vec<(u32, u32)> = Vec::new();
         let sides = std::iter::once((&ind.numerator, &num)).chain(ind.denominator.as_ref().zip(den.as_ref()));
         for (side, sums) in sides {
             for (t, s) in side.terms().iter().zip(sums) {
                 let y = year - t.lag();
-                for &(l, ky, u, st) in s.keys() {
-                    if l != zone || ky != y {
-                        continue;
-                    }
+                for &(u, st) in s.get(&(zone, y)).into_iter().flat_map(|m| m.keys()) {
                     let fig_stage = match t.stage() {
                         Some(ts) if names.names[st as usize] == ts => match ind.stages.first() {
                             Some(f) => match names.get(f) {
@@ -384,11 +487,13 @@ impl Engine {
                         continue; // a gap's 全部 is the sum of its stages' gaps
                     }
                     if ind.kind == Kind::Gap || wanted(&names.names[fig_stage as usize]) {
-                        scopes.insert((u, fig_stage));
+                        scopes.push((u, fig_stage));
                     }
                 }
             }
         }
+        scopes.sort_unstable();
+        scopes.dedup();
         let mut out = Vec::with_capacity(scopes.len());
         if scopes.is_empty() {
             // nothing anywhere: still say so for every unit, once, with the reason
@@ -411,22 +516,24 @@ impl Engine {
                     reason: Some(reason.clone()),
                 });
             }
-            return Ok(out);
+            return out;
         }
         if ind.kind == Kind::Gap {
-            return Ok(self.gaps(cat, ind, year, level, &scopes, &num, den.as_deref(), &names));
+            return self.gaps(cat, ind, year, level, &scopes, &num, den.as_deref(), &names);
         }
+        let pn = self.prepare(cat, &ind.numerator, &num, level, year, &names);
+        let pd = ind.denominator.as_ref().zip(den.as_ref()).map(|(d, s)| self.prepare(cat, d, s, level, year, &names));
         for (unit, stage) in scopes {
-            let n = self.side(cat, &ind.numerator, &num, level, year, unit, stage, &names);
+            let n = pn.eval(unit, stage);
             let mut fig = self.blank(ind, year, level, &names.names[unit as usize], &names.names[stage as usize]);
             fig.numerator = Some(n.value);
             if let Some(r) = n.reason {
                 fig.numerator = None;
                 fig.reason = Some(r);
             }
-            match (&ind.denominator, &den) {
-                (Some(dside), Some(dsums)) => {
-                    let d = self.side(cat, dside, dsums, level, year, unit, stage, &names);
+            match &pd {
+                Some(pd) => {
+                    let d = pd.eval(unit, stage);
                     if let Some(r) = d.reason {
                         fig.reason.get_or_insert(r);
                     } else if !d.present && ind.kind == Kind::Ratio {
@@ -444,7 +551,7 @@ impl Engine {
                         });
                     }
                 }
-                _ => {
+                None => {
                     if fig.reason.is_none() {
                         fig.value = Some(n.value * ind.scale);
                     }
@@ -452,7 +559,7 @@ impl Engine {
             }
             out.push(fig);
         }
-        Ok(out)
+        out
     }
 
     fn blank(&self, ind: &Indicator, year: i32, level: Level, scope: &str, stage: &str) -> Figure {
@@ -474,7 +581,7 @@ impl Engine {
     /// Gap indicators: max(0, numerator − denominator) in each zone and stage, summed up to the
     /// level's units and over stages for 全部.
     #[allow(clippy::too_many_arguments)]
-    fn gaps(&self, cat: &Catalogue, ind: &Indicator, year: i32, level: Level, zones: &BTreeSet<(u32, u32)>, num: &[Arc<Sums>], den: Option<&[Arc<Sums>]>, names: &Names) -> Vec<Figure> {
+    fn gaps(&self, cat: &Catalogue, ind: &Indicator, year: i32, level: Level, zones: &[(u32, u32)], num: &[Arc<Sums>], den: Option<&[Arc<Sums>]>, names: &Names) -> Vec<Figure> {
         #[derive(Default)]
         struct Acc {
             gap: f64,
@@ -484,12 +591,11 @@ impl Engine {
         }
         let mut acc: std::collections::BTreeMap<(String, String), Acc> = Default::default();
         let zone_level = if level == Level::School { Level::School } else { Level::Township };
+        let pn = self.prepare(cat, &ind.numerator, num, zone_level, year, names);
+        let pd = ind.denominator.as_ref().zip(den).map(|(d, s)| self.prepare(cat, d, s, zone_level, year, names));
         for &(z, st) in zones {
-            let n = self.side(cat, &ind.numerator, num, zone_level, year, z, st, names);
-            let d = match (&ind.denominator, den) {
-                (Some(ds), Some(s)) => self.side(cat, ds, s, zone_level, year, z, st, names),
-                _ => SideValue::default(),
-            };
+            let n = pn.eval(z, st);
+            let d = pd.as_ref().map(|p| p.eval(z, st)).unwrap_or_default();
             let zname = &names.names[z as usize];
             let unit = if level == zone_level { Some(zname.clone()) } else { level.region_of(zname) };
             let Some(unit) = unit else { continue };
@@ -527,7 +633,7 @@ impl Engine {
     /// pupil of grade g eventually reaches g+1 with probability p_g / (1 − r_g) (any number of
     /// repetitions); the survival rate is the product over the stage's grades.
     fn survival(&self, ind: &Indicator, year: i32, level: Level, enrolled: &Sums, repeaters: Option<Arc<Sums>>) -> Vec<Figure> {
-        let names = self.names.lock().expect("names");
+        let names = self.names.read().expect("names");
         let mut out = Vec::new();
         for stage in &ind.stages {
             let grades: Vec<&str> = eduplan_core::schema::enums::GRADE.iter().copied().filter(|g| eduplan_core::schema::grade_stage(g) == Some(stage.as_str())).collect();
@@ -535,7 +641,7 @@ impl Engine {
                 continue;
             }
             let gid: Vec<Option<u32>> = grades.iter().map(|g| names.get(&format!("{stage}/{g}"))).collect();
-            let units: BTreeSet<u32> = enrolled.keys().filter(|k| k.0 == level && k.1 == year && Some(k.3) == gid[0]).map(|k| k.2).collect();
+            let units: BTreeSet<u32> = enrolled.get(&(level, year)).into_iter().flat_map(|m| m.keys()).filter(|k| Some(k.1) == gid[0]).map(|k| k.0).collect();
             for u in units {
                 let mut f = self.blank(ind, year, level, &names.names[u as usize], stage);
                 if let Some(r) = self.missing_year(year + 1, year) {
@@ -543,7 +649,7 @@ impl Engine {
                     out.push(f);
                     continue;
                 }
-                let get = |s: &Sums, y: i32, g: Option<u32>| g.and_then(|g| s.get(&(level, y, u, g)).copied());
+                let get = |s: &Sums, y: i32, g: Option<u32>| g.and_then(|g| s.get(&(level, y)).and_then(|m| m.get(&(u, g))).copied());
                 let mut surv = 1.0;
                 for i in 0..grades.len() - 1 {
                     let e = get(enrolled, year, gid[i]).unwrap_or_default();

@@ -292,3 +292,124 @@ async fn city_and_province_sum_their_counties() {
     let prov = f.iter().find(|x| x.code == "place_gap" && x.level == Level::Province && x.stage == "全部").unwrap();
     assert!((prov.value.unwrap() - gaps).abs() < 1e-6);
 }
+
+/// The remaining catalogue indicators on a third small county (school year 2024; 2016 and 2023
+/// for the cohort and the dropout rate):
+///   P 3607210001 小学: 一年级 100 (6:90;7:10), 六年级 100 (11:95;12:5); 2016 一年级 200
+///   J 3607210002 初级中学: 2023 七/八/九年级 300/290/280; 2024 310/295/190 with 2/1/3 辍学
+///   K 3607210003 幼儿园: 小班 30 in one class;  H 3607210005 高级中学: 高一 200;  V 3607210004 中职: 中职一年级 100
+///   teachers and conditions: see the rows below; population of A: ages 6–11 and 15–17, 100 each
+fn third() -> Vec<YearData> {
+    let mut ds = Dataset::default();
+    row!(&mut ds, Regions, "code" => "360721", "name" => "示例县");
+    row!(&mut ds, Regions, "code" => "360721001", "name" => "A", "parent" => "360721", "urban_rural" => "城区");
+    for (id, ty) in [("3607210001", "小学"), ("3607210002", "初级中学"), ("3607210003", "幼儿园"), ("3607210004", "中等职业学校"), ("3607210005", "高级中学")] {
+        row!(&mut ds, Schools, "school_id" => id, "name" => id, "type" => ty, "ownership" => "公办", "region" => "360721001", "urban_rural" => "城区");
+    }
+    let s = |ds: &mut Dataset, y: i64, id: &str, g: &str, n: i64, ages: Option<&str>, drop: Option<i64>| {
+        row!(ds, Students, "year" => y, "school_id" => id, "grade" => g, "enrolled" => n, "by_age" => ages, "dropouts" => drop);
+    };
+    s(&mut ds, 2016, "3607210001", "一年级", 200, None, None);
+    for (g, n) in [("七年级", 300), ("八年级", 290), ("九年级", 280)] {
+        s(&mut ds, 2023, "3607210002", g, n, None, None);
+    }
+    s(&mut ds, 2024, "3607210001", "一年级", 100, Some("6:90;7:10"), Some(0));
+    s(&mut ds, 2024, "3607210001", "六年级", 100, Some("11:95;12:5"), Some(0));
+    for (g, n, d) in [("七年级", 310, 2), ("八年级", 295, 1), ("九年级", 190, 3)] {
+        s(&mut ds, 2024, "3607210002", g, n, None, Some(d));
+    }
+    s(&mut ds, 2024, "3607210003", "小班", 30, Some("3:30"), None);
+    s(&mut ds, 2024, "3607210005", "高一", 200, None, None);
+    s(&mut ds, 2024, "3607210004", "中职一年级", 100, None, None);
+    row!(&mut ds, Classes, "year" => 2024i64, "school_id" => "3607210003", "grade" => "小班", "class" => "1", "size" => 30i64);
+    let mut n = 0;
+    let mut t = |ds: &mut Dataset, id: &str, level: &str, degree: &str, backbone: &str, subject: &str, hours: Option<i64>, spec: Option<bool>, dual: Option<bool>| {
+        n += 1;
+        row!(ds, Staff, "year" => 2024i64, "school_id" => id, "staff_id" => format!("T{n}"), "role" => "专任教师", "level" => level, "degree" => degree,
+             "backbone" => backbone, "subject" => subject, "training_hours" => hours, "specialty" => spec, "dual" => dual);
+    };
+    // P (小学): 本科 县级骨干 400h; 专科 360h; 高中 体育 359h; 研究生 (no hours)
+    t(&mut ds, "3607210001", "小学", "本科", "县级", "语文", Some(400), None, None);
+    t(&mut ds, "3607210001", "小学", "专科", "无", "数学", Some(360), None, None);
+    let ti = Staff.col_index("title").unwrap();
+    let rows = &mut ds.table_mut(Staff).rows;
+    rows[0].cells[ti] = Value::from("一级");
+    rows[1].cells[ti] = Value::from("二级");
+    t(&mut ds, "3607210001", "小学", "高中", "无", "体育", Some(359), None, None);
+    t(&mut ds, "3607210001", "小学", "研究生", "无", "英语", None, None, None);
+    let ti = Staff.col_index("title").unwrap();
+    ds.table_mut(Staff).rows[3].cells[ti] = Value::from("高级");
+    // J (初中): 本科 市级骨干; 专科 音乐; 专科; 研究生
+    t(&mut ds, "3607210002", "初中", "本科", "市级", "语文", None, None, None);
+    t(&mut ds, "3607210002", "初中", "专科", "无", "音乐", None, None, None);
+    t(&mut ds, "3607210002", "初中", "专科", "无", "语文", None, None, None);
+    t(&mut ds, "3607210002", "初中", "研究生", "无", "物理", None, None, None);
+    // K (学前): 专科; 高中
+    t(&mut ds, "3607210003", "学前", "专科", "无", "", None, None, None);
+    t(&mut ds, "3607210003", "学前", "高中", "无", "", None, None, None);
+    // V (中职): 专业课 双师型; 专业课; 文化课
+    t(&mut ds, "3607210004", "中职", "本科", "无", "机械", None, Some(true), Some(true));
+    t(&mut ds, "3607210004", "中职", "本科", "无", "机械", None, Some(true), Some(false));
+    t(&mut ds, "3607210004", "中职", "本科", "无", "语文", None, Some(false), Some(false));
+    row!(&mut ds, Conditions, "year" => 2024i64, "school_id" => "3607210001", "area_sport" => 2000.0, "equipment_value" => 30.0, "mm_rooms" => 4i64,
+         "books" => 5000i64, "computers" => 40i64, "public_funds" => 20.0);
+    for age in (6..=11).chain(15..=17) {
+        row!(&mut ds, Population, "region" => "360721001", "year" => 2024i64, "age" => age as i64, "count" => 100i64);
+    }
+    [2016, 2023, 2024].into_iter().map(|y| YearData::from_dataset(&ds, y)).collect()
+}
+
+#[tokio::test]
+async fn teachers_conditions_cohorts_and_uis_ratios_by_hand() {
+    let f = compute(&third(), &Catalogue::builtin(), 2024).await;
+    let c = "360721";
+    // 九年义务教育巩固率: 九年级 2024 (190) / 一年级 2016 (200); 初中三年巩固率 needs 2022: unavailable
+    assert_close(find(&f, "ce_retention", c, "初中"), 95.0);
+    assert!(find(&f, "jun_retention", c, "初中").reason.as_ref().unwrap().1.contains("missing year 2022 (t−2)"));
+    // 辍学率 初中: (2 + 1 + 3) / 2023's 300 + 290 + 280
+    assert_close(find(&f, "dropout_rate", c, "初中"), 6.0 / 870.0 * 100.0);
+    // 高中阶段毛入学率: (200 + 100) / 15–17 (300); UIS GER 小学 200 / 600; NER 小学 counts ages 6–11 only: 90 + 10 + 95
+    assert_close(find(&f, "sen_ger", c, "高中"), 100.0);
+    assert_close(find(&f, "uis_ger", c, "小学"), 200.0 / 600.0 * 100.0);
+    assert_close(find(&f, "uis_ner", c, "小学"), 195.0 / 600.0 * 100.0);
+    // 高于规定学历: 小学 专科 and above (本科, 专科, 研究生: 3 of 4); 初中 本科 and above (2 of 4)
+    assert_close(find(&f, "tq_above_std", c, "小学"), 75.0);
+    assert_close(find(&f, "tq_above_std", c, "初中"), 50.0);
+    // per 100 students (优质均衡 Q1): 小学 3 above-degree teachers / 200 students; 初中 2 / 795
+    assert_close(find(&f, "tq_above_per100", c, "小学"), 1.5);
+    assert_close(find(&f, "tq_above_per100", c, "初中"), 2.0 / 795.0 * 100.0);
+    assert_close(find(&f, "teachers_per100", c, "小学"), 2.0);
+    assert_close(find(&f, "enrolled_count", c, "全部"), 1325.0);
+    assert_close(find(&f, "enrolled_count", "3607210002", "初中"), 795.0);
+    // 一级 and above: the 本科 小学 teacher is 一级, the 研究生 is 高级; 二级 does not count
+    assert_close(find(&f, "senior_title_per100", c, "小学"), 1.0);
+    assert_close(find(&f, "pre_teacher_college", c, "学前"), 50.0);
+    // per 100 students of all stages (100+100 + 310+295+190 + 30 + 200 + 100 = 1325): 骨干 县级 + 市级; 体育 + 音乐
+    assert_close(find(&f, "backbone_per100", c, "全部"), 2.0 / 1325.0 * 100.0);
+    assert_close(find(&f, "pe_art_per100", c, "全部"), 2.0 / 1325.0 * 100.0);
+    // 培训: 400 and 360 hours count, 359 and none do not
+    assert_close(find(&f, "training_share", c, "小学"), 50.0);
+    // 双师型: 1 of the 2 专业课 teachers (the 文化课 teacher is not in the denominator)
+    assert_close(find(&f, "dual_teacher_share", c, "中职"), 50.0);
+    // 生师比 (and its UIS name) 小学 200 / 4; 平均班额 学前 30 / 1
+    assert_close(find(&f, "uis_ptr", c, "小学"), 50.0);
+    assert_close(find(&f, "uis_avg_class_size", c, "学前"), 30.0);
+    // conditions of P (200 students): 体育场馆 2000 m²; 设备 30 万元 = 300000 元; 4 rooms; 5000 books; 40 computers; 公用经费 20 万元
+    let p = "3607210001";
+    assert_close(find(&f, "area_sport_pp", p, "小学"), 10.0);
+    assert_close(find(&f, "equip_pp", p, "小学"), 1500.0);
+    assert_close(find(&f, "mm_room_per100", p, "小学"), 2.0);
+    assert_close(find(&f, "books_pp", p, "小学"), 25.0);
+    assert_close(find(&f, "computers_per100", p, "小学"), 20.0);
+    assert_close(find(&f, "public_funds_pp", p, "全部"), 1000.0);
+}
+
+/// Every indicator of the built-in catalogue is checked against a hand computation in these
+/// tests (by code, in quotes, in one of the two test files).
+#[test]
+fn every_catalogue_indicator_has_a_hand_computed_check() {
+    let sources = [include_str!("indicators.rs"), include_str!("catalogue_more.rs")].concat();
+    // fund_exec waits for the 资金 sheet (plans issue); it is not in the catalogue yet
+    let missing: Vec<String> = Catalogue::builtin().indicator.iter().map(|i| i.code.clone()).filter(|c| !sources.contains(&format!("\"{c}\""))).collect();
+    assert!(missing.is_empty(), "no hand-computed check for {missing:?}");
+}

@@ -249,10 +249,17 @@ async fn county_figures_are_sums_over_townships_and_row_order_does_not_matter() 
     }
     assert!(checked > 60, "only {checked} county figures checked");
 
+    // the same rows shuffled (Fisher–Yates with a fixed xorshift stream)
     let mut reversed = years.clone();
+    let mut state = 0x9E37_79B9_7F4A_7C15u64;
     for y in &mut reversed {
         for t in y.tables.values_mut() {
-            t.rows.reverse();
+            for i in (1..t.rows.len()).rev() {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                t.rows.swap(i, (state % (i as u64 + 1)) as usize);
+            }
         }
     }
     let g = figures(&reversed).await;

@@ -195,36 +195,44 @@ fn cell_text(kind: ValueKind, v: &Value) -> String {
     }
 }
 
-/// A plain one-sheet workbook of a result table (indicators, reports): bold header, frozen.
+/// A result table (indicator figures, assessment detail) as a one-sheet workbook.
 pub fn result_xlsx(sheet: &str, headers: &[&str], rows: &[Vec<Value>]) -> Result<Vec<u8>, WriteError> {
+    let headers: Vec<String> = headers.iter().map(|h| h.to_string()).collect();
+    tables_xlsx(&[(sheet.to_string(), headers, rows.to_vec())])
+}
+
+/// Result tables as one workbook, a sheet each: (sheet name, headers, rows).
+pub fn tables_xlsx(tables: &[(String, Vec<String>, Vec<Vec<Value>>)]) -> Result<Vec<u8>, WriteError> {
     let mut wb = Workbook::new();
     let hf = header_format();
-    let ws = wb.add_worksheet();
-    ws.set_name(sheet)?;
-    for (c, h) in headers.iter().enumerate() {
-        ws.write_string_with_format(0, c as u16, *h, &hf)?;
-        ws.set_column_width(c as u16, 14)?;
-    }
-    for (r, row) in rows.iter().enumerate() {
-        for (c, v) in row.iter().enumerate() {
-            let (r, c) = (r as u32 + 1, c as u16);
-            match v {
-                Value::Null => {}
-                Value::Int(i) => {
-                    ws.write_number(r, c, *i as f64)?;
-                }
-                Value::Num(f) => {
-                    ws.write_number(r, c, *f)?;
-                }
-                Value::Text(s) => {
-                    ws.write_string(r, c, s)?;
-                }
-                Value::Bool(b) => {
-                    ws.write_string(r, c, if *b { "是" } else { "否" })?;
+    for (sheet, headers, rows) in tables {
+        let ws = wb.add_worksheet();
+        ws.set_name(sheet)?;
+        for (c, h) in headers.iter().enumerate() {
+            ws.write_string_with_format(0, c as u16, h, &hf)?;
+            ws.set_column_width(c as u16, 14)?;
+        }
+        for (r, row) in rows.iter().enumerate() {
+            for (c, v) in row.iter().enumerate() {
+                let (r, c) = (r as u32 + 1, c as u16);
+                match v {
+                    Value::Null => {}
+                    Value::Int(i) => {
+                        ws.write_number(r, c, *i as f64)?;
+                    }
+                    Value::Num(f) => {
+                        ws.write_number(r, c, *f)?;
+                    }
+                    Value::Text(s) => {
+                        ws.write_string(r, c, s)?;
+                    }
+                    Value::Bool(b) => {
+                        ws.write_string(r, c, if *b { "是" } else { "否" })?;
+                    }
                 }
             }
         }
+        ws.set_freeze_panes(1, 0)?;
     }
-    ws.set_freeze_panes(1, 0)?;
     Ok(wb.save_to_buffer()?)
 }

@@ -5,6 +5,7 @@
 //! Not here: any domain rule. Handlers read the store, call eduplan-core and convert to JSON.
 
 pub mod api;
+pub mod assess;
 pub mod auth;
 pub mod error;
 pub mod indicators;
@@ -70,6 +71,7 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("post", "/api/indicators/custom/check"),
     ("delete", "/api/indicators/custom/{code}"),
     ("get", "/api/regions/geo"),
+    ("get", "/api/assess/{method}"),
     ("get", "/api/openapi.json"),
 ];
 
@@ -97,6 +99,7 @@ pub fn router(store: Store) -> Router {
         .route("/api/indicators/custom/check", post(indicators::check))
         .route("/api/indicators/custom/{code}", axum::routing::delete(indicators::undefine))
         .route("/api/regions/geo", get(indicators::geo))
+        .route("/api/assess/{method}", get(assess::get))
         .route("/api/openapi.json", get(|| async { axum::Json(openapi::document()) }))
         .route("/api/{*rest}", get(api_not_found).post(api_not_found))
         .fallback(static_handler)

@@ -206,3 +206,85 @@ async fn school_users_see_and_submit_only_their_school() {
     let (s, _) = call(&app, "GET", "/api/export?year=2024", Some(&ts), None).await;
     assert_eq!(s, StatusCode::FORBIDDEN);
 }
+
+#[tokio::test]
+async fn indicators_custom_formulas_map_and_export() {
+    let app = app().await;
+    let t = login(&app, "admin", "admin123").await;
+    // a county figure: value = numerator / denominator × 100, rounded half up to 2 decimals
+    let (s, v) = call(&app, "GET", "/api/indicators?year=2024&level=county&codes=pre_ger", Some(&t), None).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let f = &v["items"][0];
+    assert_eq!((f["code"].as_str(), f["level"].as_str(), f["stage"].as_str(), f["status"].as_str()), (Some("pre_ger"), Some("county"), Some("学前"), Some("ok")));
+    let want = (f["numerator"].as_f64().unwrap() / f["denominator"].as_f64().unwrap() * 10000.0).round() / 100.0;
+    assert_eq!(f["value"].as_f64().unwrap(), want);
+    assert!(v["years"].as_array().unwrap().len() == 2);
+    let (s, v) = call(&app, "GET", "/api/indicators?year=2024&codes=nope", Some(&t), None).await;
+    assert_eq!(s, StatusCode::BAD_REQUEST, "{v}");
+    // an alias answers with the catalogue code
+    let (_, v) = call(&app, "GET", "/api/indicators?year=2024&level=county&codes=GER", Some(&t), None).await;
+    assert!(v["items"].as_array().unwrap().iter().all(|x| x["code"] == "uis_ger") && !v["items"].as_array().unwrap().is_empty());
+
+    // a formula error points at the token, in both languages
+    let (s, v) = call(&app, "POST", "/api/indicators/custom/check", Some(&t), Some(json!({"numerator": "students.migrnt[level=初中]", "denominator": "students[level=初中]"}))).await;
+    assert_eq!(s, StatusCode::BAD_REQUEST);
+    assert_eq!(v["error"]["position"], json!({"side": "numerator", "start": 9, "end": 15, "token": "migrnt"}));
+    assert!(v["error"]["message_zh"].as_str().unwrap().contains("migrnt") && v["error"]["message_en"].as_str().unwrap().contains("no field"));
+    let (s, v) = call(&app, "POST", "/api/indicators/custom/check", Some(&t), Some(json!({"numerator": "students.migrant[level=初中]", "denominator": "population[age=12..14]"}))).await;
+    assert_eq!((s, v["stage"].as_str()), (StatusCode::OK, Some("初中")));
+
+    // only administrators and planners define indicators
+    let store = Store::open(app._dir.path().join("t.db").to_str().unwrap()).await.unwrap();
+    store.upsert_user("school1", "学校填报员", "school123", Role::School, ScopeKind::School, "3607210001").await.unwrap();
+    let ts = login(&app, "school1", "school123").await;
+    let def = json!({"code": "jun_migrant_share", "name": "初中随迁子女占比", "unit": "%", "scale": 100,
+                     "numerator": "students.migrant[level=初中]", "denominator": "students[level=初中]"});
+    let (s, _) = call(&app, "POST", "/api/indicators/custom", Some(&ts), Some(def.clone())).await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    let (s, v) = call(&app, "POST", "/api/indicators/custom", Some(&t), Some(def.clone())).await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    assert_eq!(v["item"]["created_by"], "admin");
+    let (s, _) = call(&app, "POST", "/api/indicators/custom", Some(&t), Some(def.clone())).await;
+    assert_eq!(s, StatusCode::CONFLICT);
+    let mut taken = def.clone();
+    taken["code"] = json!("ptr");
+    assert_eq!(call(&app, "POST", "/api/indicators/custom", Some(&t), Some(taken)).await.0, StatusCode::CONFLICT);
+    let mut bad = def.clone();
+    bad["code"] = json!("初中");
+    assert_eq!(call(&app, "POST", "/api/indicators/custom", Some(&t), Some(bad)).await.0, StatusCode::BAD_REQUEST);
+
+    // usable like a catalogue indicator: listed, computed at every level, in the user's scope
+    let (_, v) = call(&app, "GET", "/api/indicators?year=2024&codes=jun_migrant_share", Some(&t), None).await;
+    let cat = v["catalogue"].as_array().unwrap().iter().find(|c| c["code"] == "jun_migrant_share").unwrap().clone();
+    assert_eq!((cat["custom"].as_bool(), cat["numerator"].as_str()), (Some(true), Some("students.migrant[level=初中]")));
+    let items = v["items"].as_array().unwrap();
+    let county = items.iter().find(|x| x["level"] == "county").unwrap();
+    assert_eq!(county["stage"], "初中");
+    let want = (county["numerator"].as_f64().unwrap() / county["denominator"].as_f64().unwrap() * 10000.0).round() / 100.0;
+    assert_eq!(county["value"].as_f64().unwrap(), want);
+    let schools: f64 = items.iter().filter(|x| x["level"] == "school").filter_map(|x| x["numerator"].as_f64()).sum();
+    assert_eq!(schools, county["numerator"].as_f64().unwrap(), "the county's numerator is the sum over its schools");
+    let (_, v) = call(&app, "GET", "/api/indicators?year=2024&codes=jun_migrant_share", Some(&ts), None).await;
+    assert!(v["items"].as_array().unwrap().iter().all(|x| x["level"] == "school" && x["scope"] == "3607210001"), "a school user sees its own school only");
+
+    let (s, _) = call(&app, "DELETE", "/api/indicators/custom/jun_migrant_share", Some(&ts), None).await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    let (s, _) = call(&app, "DELETE", "/api/indicators/custom/jun_migrant_share", Some(&t), None).await;
+    assert_eq!(s, StatusCode::NO_CONTENT);
+    let (_, v) = call(&app, "GET", "/api/indicators/custom", Some(&t), None).await;
+    assert!(v["items"].as_array().unwrap().is_empty());
+    assert!(v["elements"].as_array().unwrap().iter().any(|e| e["table"] == "students"));
+
+    // the township map: one polygon per township
+    let (_, g) = call(&app, "GET", "/api/regions/geo", Some(&t), None).await;
+    let feats = g["features"].as_array().unwrap();
+    assert_eq!(feats.len(), 18);
+    assert!(feats.iter().all(|f| f["geometry"]["type"] == "Polygon" && f["properties"]["code"].as_str().unwrap().len() == 9));
+
+    // Excel export of the same figures
+    let req = Request::builder().uri("/api/indicators/export?year=2024&level=county&codes=pre_ger").header("authorization", format!("Bearer {t}")).body(Body::empty()).unwrap();
+    let res = app.router.clone().oneshot(req).await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let bytes = res.into_body().collect().await.unwrap().to_bytes();
+    assert_eq!(&bytes[..2], b"PK", "an xlsx is a zip");
+}

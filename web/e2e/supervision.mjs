@@ -1,0 +1,253 @@
+// Browser test of the 督导评估 page against a running backend: the 优质均衡 verdict, the 小学 school
+// table and a shortfall against GET /api/assess/balance-quality, then the 大班额 count against
+// GET /api/assess/class-size.
+//
+//   EDUPLAN_URL=http://127.0.0.1:18080 EDUPLAN_USER=admin EDUPLAN_PASSWORD=... \
+//   [SCREENSHOT_DIR=/tmp/shots] [CHROMIUM=/usr/bin/chromium] node e2e/supervision.mjs
+//
+// The user must not be a school user (403 on /api/assess). The data needs a year with 小学 schools.
+// Exits 0 and prints "e2e ok" on success, exits 1 with a message on the first failure.
+import { chromium } from 'playwright-core'
+import { mkdirSync } from 'node:fs'
+import { join } from 'node:path'
+
+const BASE = (process.env.EDUPLAN_URL || '').replace(/\/+$/, '')
+const USER = process.env.EDUPLAN_USER
+const PASSWORD = process.env.EDUPLAN_PASSWORD
+const SHOTS = process.env.SCREENSHOT_DIR || ''
+const TIMEOUT = Number(process.env.E2E_TIMEOUT_MS || 20000)
+// An assessment computes every indicator it needs on a cold server.
+const SLOW = Number(process.env.E2E_SLOW_MS || Math.max(90000, TIMEOUT))
+
+// The units the page writes after a shortfall (Chinese UI, the default language).
+const SHORTFALL_UNIT = { Q1: '名教师', Q2: '名教师', Q3: '名教师', Q4: 'm²', Q5: 'm²', Q6: '元', Q7: '间' }
+const Q_CODES = ['Q1', 'Q2', 'Q3', 'Q4', 'Q5', 'Q6', 'Q7']
+
+class StepError extends Error {}
+function fail(msg) { throw new StepError(msg) }
+function assert(cond, msg) { if (!cond) fail(msg) }
+
+let stepName = ''
+function step(name) {
+  stepName = name
+  console.log(`- ${name}`)
+}
+
+async function shot(page, name) {
+  if (!SHOTS) return
+  mkdirSync(SHOTS, { recursive: true })
+  await page.screenshot({ path: join(SHOTS, name), fullPage: false })
+  console.log(`  saved ${join(SHOTS, name)}`)
+}
+
+/** "Q5 +1,200 m²": thousands separators, at most two decimals. */
+function shortfallText(code, v) {
+  const n = Number(v).toLocaleString('en-US', { maximumFractionDigits: 2 })
+  const u = SHORTFALL_UNIT[code]
+  return `${code} +${n}${u ? ' ' + u : ''}`
+}
+
+async function main() {
+  assert(BASE, 'EDUPLAN_URL is not set')
+  assert(USER && PASSWORD, 'EDUPLAN_USER / EDUPLAN_PASSWORD are not set')
+
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync'],
+  })
+  const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN' })
+  const page = await context.newPage()
+  page.setDefaultTimeout(TIMEOUT)
+  const pageErrors = []
+  page.on('pageerror', (e) => pageErrors.push(String(e)))
+  page.on('console', (m) => { if (m.type() === 'error') pageErrors.push(`console: ${m.text()}`) })
+
+  // API helpers, filled in after login (Bearer token from localStorage, as the app sends it).
+  let headers = {}
+  const api = async (method, path, data) => {
+    const r = await page.request.fetch(`${BASE}${path}`, { method, headers, data, timeout: SLOW })
+    let body = null
+    const text = await r.text()
+    try { body = text ? JSON.parse(text) : null } catch (_) { body = text }
+    return { status: r.status(), body }
+  }
+  const getJson = async (path) => {
+    const r = await api('GET', path)
+    assert(r.status === 200, `GET ${path} -> HTTP ${r.status}: ${JSON.stringify(r.body).slice(0, 300)}`)
+    return r.body
+  }
+
+  const panel = page.locator('[data-testid="verdict-panel"]')
+  const verdict = page.locator('[data-testid="verdict"]')
+
+  /** Waits until the verdict of `method` is shown; fails with the page's error alert if one appears. */
+  async function waitVerdict(method) {
+    const want = page.locator(`[data-testid="verdict-panel"][data-method="${method}"]`)
+    const errBox = page.locator('[data-testid="assess-error"]')
+    const deadline = Date.now() + SLOW
+    for (;;) {
+      if (await want.isVisible()) return
+      if (await errBox.isVisible()) fail(`the page shows an error instead of the ${method} verdict: ${(await errBox.textContent()).trim()}`)
+      if (Date.now() > deadline) fail(`the ${method} verdict did not appear within ${SLOW} ms`)
+      await page.waitForTimeout(250)
+    }
+  }
+
+  /** The query the page sent: year of the shown verdict, region from the URL (set with several counties). */
+  async function assessPath(method) {
+    const y = await panel.getAttribute('data-year')
+    assert(y, 'verdict-panel has no data-year')
+    const region = new URL(page.url()).searchParams.get('region')
+    return `/api/assess/${method}?year=${encodeURIComponent(y)}${region ? `&region=${encodeURIComponent(region)}` : ''}`
+  }
+
+  /** Rows of a level's school table, once their number is stable and equal to `n` (or the deadline passes). */
+  async function tableRows(level, n) {
+    const rows = page.locator(`[data-testid="school-table"][data-level="${level}"] .el-table__body-wrapper tbody tr.el-table__row`)
+    const deadline = Date.now() + TIMEOUT
+    let count = await rows.count()
+    while (count !== n && Date.now() < deadline) {
+      await page.waitForTimeout(200)
+      count = await rows.count()
+    }
+    return { rows, count }
+  }
+
+  try {
+    // 1. log in
+    step('log in')
+    await page.goto(`${BASE}/login`)
+    await page.locator('[data-testid="login-username"]').fill(USER)
+    await page.locator('[data-testid="login-password"]').fill(PASSWORD)
+    await page.locator('[data-testid="login-submit"]').click()
+    await page.waitForURL((u) => !u.pathname.startsWith('/login'), { timeout: TIMEOUT })
+      .catch(() => fail('login did not leave /login (wrong credentials or backend error?)'))
+    const token = await page.evaluate(() => localStorage.getItem('eduplan.token'))
+    assert(token, 'no token in localStorage eduplan.token after login')
+    headers = { Authorization: `Bearer ${token}` }
+    const me = await getJson('/api/me')
+    assert(me.role !== 'school', `user ${USER} has role ${me.role}; school users cannot see the assessments`)
+
+    // 2. open 督导评估 from the menu: 优质均衡 is the default method
+    step('open 督导评估')
+    await page.locator('.el-menu-item', { hasText: '督导评估' }).first().click()
+    await page.waitForURL(/\/supervision(\?|$)/).catch(() => fail(`the 督导评估 menu did not open /supervision (at ${page.url()})`))
+    await page.locator('[data-testid="supervision-page"]').waitFor({ state: 'visible' })
+
+    step('wait for the 优质均衡 verdict')
+    await waitVerdict('balance-quality')
+    const bqPath = await assessPath('balance-quality')
+    const bq = await getJson(bqPath)
+    console.log(`  ${bqPath}: passed=${bq.passed}, scope ${bq.scope}, ${(bq.failing || []).length} failing lines`)
+
+    step('verdict badge equals the API')
+    const shownPassed = await verdict.getAttribute('data-passed')
+    assert(shownPassed === String(!!bq.passed), `verdict data-passed="${shownPassed}", API passed=${bq.passed}`)
+    assert((await panel.getAttribute('data-scope')) === String(bq.scope), `verdict-panel data-scope ≠ API scope ${bq.scope}`)
+
+    step('lights equal the API (CVs and items)')
+    for (const [lv, d] of Object.entries(bq.levels || {})) {
+      for (const q of Q_CODES) {
+        if (!d.cv_passed || !(q in d.cv_passed)) continue
+        const light = page.locator(`[data-testid="light-cv-${lv}-${q}"]`)
+        assert(await light.count(), `no light-cv-${lv}-${q}`)
+        const want = d.cv_passed[q] ? 'pass' : 'fail'
+        const got = await light.getAttribute('data-state')
+        assert(got === want, `light-cv-${lv}-${q} is ${got}, API cv_passed=${d.cv_passed[q]}`)
+      }
+    }
+    for (const it of bq.items || []) {
+      const want = it.passed === true ? 'pass' : it.passed === false ? 'fail' : 'pending'
+      const got = await page.locator(`[data-testid="light-${it.code}"]`).getAttribute('data-state')
+        .catch(() => fail(`no light-${it.code}`))
+      assert(got === want, `light-${it.code} is ${got}, API passed=${it.passed}`)
+    }
+    await page.waitForTimeout(500) // let the chart draw
+    await shot(page, 'supervision.png')
+
+    step('小学 school table has one row per API school')
+    const primary = (bq.levels && bq.levels['小学']) || null
+    assert(primary, 'the API response has no levels.小学')
+    const nPrimary = (primary.schools || []).length
+    const onlyFailing = page.locator('[data-testid="only-failing"] input')
+    if (await onlyFailing.count()) assert(!(await onlyFailing.isChecked()), '只看未达标 is on by default')
+    const { count: shownRows } = await tableRows('小学', nPrimary)
+    assert(shownRows === nPrimary, `the 小学 school table has ${shownRows} rows, API levels.小学.schools has ${nPrimary}`)
+    console.log(`  小学: ${nPrimary} schools`)
+
+    step('a failing school shows its shortfalls')
+    let found = null
+    for (const lv of ['小学', '初中']) {
+      const s = ((bq.levels[lv] && bq.levels[lv].schools) || []).find((x) => x.shortfalls && Object.keys(x.shortfalls).length)
+      if (s) { found = { lv, s }; break }
+    }
+    if (!found) {
+      console.log('  no school with a shortfall (skipped)')
+    } else {
+      const { lv, s } = found
+      if (lv !== '小学') {
+        await page.locator(`[data-testid="level-tab-${lv}"]`).click()
+        await tableRows(lv, bq.levels[lv].schools.length)
+      }
+      const row = page.locator(`[data-testid="school-table"][data-level="${lv}"] tr.el-table__row`, {
+        has: page.locator(`[data-testid="school-link"][data-school="${s.school_id}"]`),
+      }).first()
+      await row.waitFor({ state: 'visible' }).catch(() => fail(`no row for ${s.name} (${s.school_id}) in the ${lv} table`))
+      await row.scrollIntoViewIfNeeded()
+      const tag = await row.locator('[data-testid="school-passed"]').getAttribute('data-passed')
+      assert(tag === String(!!s.passed), `${s.name}: the pass tag says ${tag}, API passed=${s.passed}`)
+      const cells = (await row.locator('[data-testid="shortfall"]').allTextContents()).map((x) => x.trim())
+      for (const [code, v] of Object.entries(s.shortfalls)) {
+        const want = shortfallText(code, v)
+        assert(cells.includes(want), `${lv} ${s.name}: expected shortfall "${want}", the row shows ${JSON.stringify(cells)}`)
+      }
+      console.log(`  ${lv} ${s.name}: ${cells.join('、')}`)
+      await shot(page, 'supervision-schools.png')
+    }
+
+    // 3. 大班额
+    step('switch to 大班额')
+    await page.locator('[data-testid="method-tabs"] label[data-method="class-size"]').click()
+    await waitVerdict('class-size')
+    const csPath = await assessPath('class-size')
+    const cs = await getJson(csPath)
+    const csVerdict = await verdict.getAttribute('data-passed')
+    assert(csVerdict === String(!!cs.passed), `大班额 verdict data-passed="${csVerdict}", API passed=${cs.passed}`)
+
+    step('全部 large-class count equals the API')
+    const all = (cs.levels && cs.levels['全部']) || null
+    assert(all, `${csPath} has no levels.全部`)
+    const big = page.locator('[data-testid="big-count"][data-level="全部"]')
+    if (all.big == null) {
+      assert(!(await big.count()), `API levels.全部.big is null, the page shows ${await big.first().textContent()}`)
+      console.log('  全部: no figure')
+    } else {
+      await big.waitFor({ state: 'visible' }).catch(() => fail('no big-count for 全部'))
+      const txt = (await big.textContent()).trim()
+      assert(txt !== '' && Number(txt) === Number(all.big), `the page shows ${txt} large classes (全部), API says ${all.big}`)
+      console.log(`  全部: ${txt} large classes`)
+    }
+    await shot(page, 'supervision-class.png')
+
+    const errs = pageErrors.filter((e) => !/Failed to load resource/.test(e))
+    if (errs.length) console.log(`  page errors (not fatal):\n    ${errs.slice(-10).join('\n    ')}`)
+
+    await browser.close()
+    console.log('e2e ok')
+    return 0
+  } catch (e) {
+    console.error(`e2e FAILED at step "${stepName}": ${e instanceof StepError ? e.message : (e && e.stack) || e}`)
+    console.error(`  url: ${page.url()}`)
+    if (pageErrors.length) console.error(`  page errors:\n    ${pageErrors.slice(-10).join('\n    ')}`)
+    try { await shot(page, 'failure.png') } catch (_) { /* ignore */ }
+    await browser.close().catch(() => {})
+    return 1
+  }
+}
+
+main().then((code) => process.exit(code), (e) => {
+  console.error(`e2e FAILED: ${(e && e.stack) || e}`)
+  process.exit(1)
+})

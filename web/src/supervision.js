@@ -1,0 +1,96 @@
+// 督导评估: the assessment methods, the seven 优质均衡 resource indicators (Q1..Q7), their national
+// thresholds (used when the response carries none) and small formatting helpers.
+import { t, lang } from './i18n.js'
+import { fmt } from './format.js'
+
+export const METHODS = ['balance-quality', 'preschool', 'class-size']
+
+/** The two compulsory levels of the 优质均衡 resource part, in display order. */
+export const BQ_LEVELS = ['小学', '初中']
+/** Stage order of the 大班额 response. */
+export const CLASS_STAGES = ['全部', '小学', '初中', '高中']
+
+export const Q_CODES = ['Q1', 'Q2', 'Q3', 'Q4', 'Q5', 'Q6', 'Q7']
+
+/** 县域义务教育优质均衡发展督导评估办法 (2017) §1.1, national values. */
+export const NATIONAL_THRESHOLDS = {
+  小学: { Q1: 4.2, Q2: 1.0, Q3: 0.9, Q4: 4.5, Q5: 7.5, Q6: 2000, Q7: 2.3 },
+  初中: { Q1: 5.3, Q2: 1.0, Q3: 0.9, Q4: 5.8, Q5: 10.2, Q6: 2500, Q7: 2.4 },
+}
+export const NATIONAL_CV_MAX = { 小学: 0.5, 初中: 0.45 }
+
+/** Unit of a shortfall (what must be added), as an i18n key suffix. */
+const SHORTFALL_UNIT = { Q1: 'teachers', Q2: 'teachers', Q3: 'teachers', Q4: 'm2', Q5: 'm2', Q6: 'yuan', Q7: 'rooms' }
+/** Unit of a value (per student / per 100 students). */
+const VALUE_UNIT = { Q1: 'per100', Q2: 'per100', Q3: 'per100', Q4: 'm2pp', Q5: 'm2pp', Q6: 'yuanpp', Q7: 'roomsPer100' }
+
+export function qName(code) {
+  return t('sup.q.' + code)
+}
+export function qValueUnit(code) {
+  return VALUE_UNIT[code] ? t('sup.vunit.' + VALUE_UNIT[code]) : ''
+}
+export function shortfallUnit(code) {
+  return SHORTFALL_UNIT[code] ? t('sup.unit.' + SHORTFALL_UNIT[code]) : ''
+}
+
+/** "Q5 +1,200 m²" (thousands separators; the unit of what is missing). */
+export function shortfallText(code, v) {
+  const u = shortfallUnit(code)
+  return `${code} +${fmt(v)}${u ? ' ' + u : ''}`
+}
+
+/** Q → threshold of a level: the response's own (province standards) or the national ones. */
+export function thresholdsOf(levelName, levelData) {
+  const own = levelData && levelData.thresholds
+  if (own && typeof own === 'object' && Object.keys(own).length) return own
+  return NATIONAL_THRESHOLDS[levelName] || {}
+}
+
+/** passed true / false / null -> 'pass' | 'fail' | 'pending' (待核查). */
+export function stateOf(passed) {
+  if (passed === true) return 'pass'
+  if (passed === false) return 'fail'
+  return 'pending'
+}
+
+/** A coefficient of variation with four decimals, '—' for null. */
+export function cvText(v) {
+  if (v === null || v === undefined || !Number.isFinite(Number(v))) return '—'
+  return Number(v).toFixed(4)
+}
+
+/** Item group of a code: G 政府保障程度, E 教育质量, S 社会认可度, P 普及普惠. */
+export function itemGroup(code) {
+  const c = String(code || '').charAt(0)
+  return ['G', 'E', 'S', 'P'].includes(c) ? c : 'X'
+}
+
+/** Item name in the current language: the response's name in Chinese, a known translation in English. */
+export function itemName(item) {
+  if (!item) return ''
+  if (lang.value === 'en') {
+    if (item.name_en) return item.name_en
+    const k = 'sup.item.' + item.code
+    const s = t(k)
+    if (s !== k) return s
+  }
+  return item.name || item.code
+}
+
+/** Item detail in the current language (detail_en when the server sends one). */
+export function itemDetail(item) {
+  if (!item) return ''
+  if (lang.value === 'en' && item.detail_en) return item.detail_en
+  return item.detail || ''
+}
+
+/** Sort rows: nulls last in both directions. */
+export function numCompare(a, b) {
+  const an = a === null || a === undefined || !Number.isFinite(Number(a))
+  const bn = b === null || b === undefined || !Number.isFinite(Number(b))
+  if (an && bn) return 0
+  if (an) return 1
+  if (bn) return -1
+  return Number(a) - Number(b)
+}
