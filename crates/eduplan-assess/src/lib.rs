@@ -108,6 +108,8 @@ pub struct LevelResult {
     pub cv: BTreeMap<String, Option<f64>>,
     /// The largest CV allowed.
     pub cv_threshold: f64,
+    /// Q code → the threshold a school must reach at this level (from the standards in use).
+    pub thresholds: BTreeMap<String, f64>,
     /// Q code → CV within the threshold.
     pub cv_passed: BTreeMap<String, bool>,
     /// Every school of the level.
@@ -248,6 +250,9 @@ pub fn balance_quality(std: &Standards, year: i32, scope: &str, schools: &[Schoo
                 cv_explain.insert(q.code.clone(), CvExplain { mean, top: contrib, cv_if_fixed: weighted_cv(&fixed).unwrap_or(0.0) });
                 failing.push(format!("{level} {} {} 差异系数 {:.4} 超过 {cv_threshold}", q.code, q.name, c));
             }
+            if c.is_none() && !rows.is_empty() {
+                failing.push(format!("{level} {} {} 无法计算差异系数（数据不足）", q.code, q.name));
+            }
             cv.insert(q.code.clone(), c.map(|c| round_half_up(c, 4)));
             cv_passed.insert(q.code.clone(), ok);
         }
@@ -255,8 +260,12 @@ pub fn balance_quality(std: &Standards, year: i32, scope: &str, schools: &[Schoo
         for s in schools.iter().filter(|s| !s.passed) {
             failing.push(format!("{level} {}（{}）资源配置未达标：{} 项达标", s.name, s.school_id, s.reached));
         }
+        if schools.is_empty() {
+            failing.push(format!("{level} 没有参评学校（无在校生数据）"));
+        }
         let passed = !schools.is_empty() && schools.iter().all(|s| s.passed) && cv_passed.values().all(|x| *x);
-        levels.insert(level.to_string(), LevelResult { cv, cv_threshold, cv_passed, schools, passed, cv_explain });
+        let thresholds = bq.indicator.iter().filter_map(|q| q.thresholds.get(level).map(|t| (q.code.clone(), *t))).collect();
+        levels.insert(level.to_string(), LevelResult { cv, cv_threshold, thresholds, cv_passed, schools, passed, cv_explain });
     }
     let items = quality_items(std, scope, schools, &idx);
     for i in items.iter().filter(|i| i.passed == Some(false)) {

@@ -93,6 +93,9 @@ fn six_of_seven_and_the_85_percent_rule_with_shortfalls() {
         assert!(s0.get(k).is_some(), "{k}");
     }
     assert!(j["levels"]["小学"]["cv"]["Q1"].is_number() && j["levels"]["小学"]["cv_threshold"] == 0.5);
+    assert_eq!(j["levels"]["小学"]["thresholds"]["Q5"], 7.5);
+    // no 初中 school at all: the level fails and the verdict says why
+    assert!(!a.levels["初中"].passed && a.failing.iter().any(|f| f.contains("初中 没有参评学校")));
     assert!(j["items"][0].get("threshold").is_some() && j["items"][0].get("detail").is_some());
 }
 
