@@ -7,38 +7,13 @@
 //
 // The user must not be a school user (403 on /api/assess). The data needs a year with 小学 schools.
 // Exits 0 and prints "e2e ok" on success, exits 1 with a message on the first failure.
-import { chromium } from 'playwright-core'
-import { mkdirSync } from 'node:fs'
-import { join } from 'node:path'
+import { BASE, TIMEOUT, SLOW, USER, StepError, fail, assert, step, currentStep, shot, openPage, apiClient, logIn } from './lib.mjs'
 
-const BASE = (process.env.EDUPLAN_URL || '').replace(/\/+$/, '')
-const USER = process.env.EDUPLAN_USER
-const PASSWORD = process.env.EDUPLAN_PASSWORD
-const SHOTS = process.env.SCREENSHOT_DIR || ''
-const TIMEOUT = Number(process.env.E2E_TIMEOUT_MS || 20000)
-// An assessment computes every indicator it needs on a cold server.
-const SLOW = Number(process.env.E2E_SLOW_MS || Math.max(90000, TIMEOUT))
 
 // The units the page writes after a shortfall (Chinese UI, the default language).
 const SHORTFALL_UNIT = { Q1: '名教师', Q2: '名教师', Q3: '名教师', Q4: 'm²', Q5: 'm²', Q6: '元', Q7: '间' }
 const Q_CODES = ['Q1', 'Q2', 'Q3', 'Q4', 'Q5', 'Q6', 'Q7']
 
-class StepError extends Error {}
-function fail(msg) { throw new StepError(msg) }
-function assert(cond, msg) { if (!cond) fail(msg) }
-
-let stepName = ''
-function step(name) {
-  stepName = name
-  console.log(`- ${name}`)
-}
-
-async function shot(page, name) {
-  if (!SHOTS) return
-  mkdirSync(SHOTS, { recursive: true })
-  await page.screenshot({ path: join(SHOTS, name), fullPage: false })
-  console.log(`  saved ${join(SHOTS, name)}`)
-}
 
 /** "Q5 +1,200 m²": thousands separators, at most two decimals. */
 function shortfallText(code, v) {
@@ -48,36 +23,10 @@ function shortfallText(code, v) {
 }
 
 async function main() {
-  assert(BASE, 'EDUPLAN_URL is not set')
-  assert(USER && PASSWORD, 'EDUPLAN_USER / EDUPLAN_PASSWORD are not set')
+  const { browser, page, pageErrors } = await openPage()
 
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync'],
-  })
-  const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN' })
-  const page = await context.newPage()
-  page.setDefaultTimeout(TIMEOUT)
-  const pageErrors = []
-  page.on('pageerror', (e) => pageErrors.push(String(e)))
-  page.on('console', (m) => { if (m.type() === 'error') pageErrors.push(`console: ${m.text()}`) })
-
-  // API helpers, filled in after login (Bearer token from localStorage, as the app sends it).
-  let headers = {}
-  const api = async (method, path, data) => {
-    const r = await page.request.fetch(`${BASE}${path}`, { method, headers, data, timeout: SLOW })
-    let body = null
-    const text = await r.text()
-    try { body = text ? JSON.parse(text) : null } catch (_) { body = text }
-    return { status: r.status(), body }
-  }
-  const getJson = async (path) => {
-    const r = await api('GET', path)
-    assert(r.status === 200, `GET ${path} -> HTTP ${r.status}: ${JSON.stringify(r.body).slice(0, 300)}`)
-    return r.body
-  }
+  const client = apiClient(page)
+  const { api, getJson } = client
 
   const panel = page.locator('[data-testid="verdict-panel"]')
   const verdict = page.locator('[data-testid="verdict"]')
@@ -118,16 +67,7 @@ async function main() {
   try {
     // 1. log in
     step('log in')
-    await page.goto(`${BASE}/login`)
-    await page.locator('[data-testid="login-username"]').fill(USER)
-    await page.locator('[data-testid="login-password"]').fill(PASSWORD)
-    await page.locator('[data-testid="login-submit"]').click()
-    await page.waitForURL((u) => !u.pathname.startsWith('/login'), { timeout: TIMEOUT })
-      .catch(() => fail('login did not leave /login (wrong credentials or backend error?)'))
-    const token = await page.evaluate(() => localStorage.getItem('eduplan.token'))
-    assert(token, 'no token in localStorage eduplan.token after login')
-    headers = { Authorization: `Bearer ${token}` }
-    const me = await getJson('/api/me')
+    const me = await logIn(page, client)
     assert(me.role !== 'school', `user ${USER} has role ${me.role}; school users cannot see the assessments`)
 
     // 2. open 督导评估 from the menu: 优质均衡 is the default method
@@ -238,7 +178,7 @@ async function main() {
     console.log('e2e ok')
     return 0
   } catch (e) {
-    console.error(`e2e FAILED at step "${stepName}": ${e instanceof StepError ? e.message : (e && e.stack) || e}`)
+    console.error(`e2e FAILED at step "${currentStep()}": ${e instanceof StepError ? e.message : (e && e.stack) || e}`)
     console.error(`  url: ${page.url()}`)
     if (pageErrors.length) console.error(`  page errors:\n    ${pageErrors.slice(-10).join('\n    ')}`)
     try { await shot(page, 'failure.png') } catch (_) { /* ignore */ }

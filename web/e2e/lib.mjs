@@ -1,0 +1,83 @@
+// The harness the browser tests share: settings from the environment, steps and located
+// failures, screenshots, a headless Debian chromium, log-in through the login page, and API calls
+// with the app's own session token.
+import { chromium } from 'playwright-core'
+import { mkdirSync } from 'node:fs'
+import { join } from 'node:path'
+
+export const BASE = (process.env.EDUPLAN_URL || '').replace(/\/+$/, '')
+export const USER = process.env.EDUPLAN_USER
+export const PASSWORD = process.env.EDUPLAN_PASSWORD
+export const SHOTS = process.env.SCREENSHOT_DIR || ''
+export const TIMEOUT = Number(process.env.E2E_TIMEOUT_MS || 20000)
+// Computing every indicator of a year (or an assessment) takes a while on a cold server.
+export const SLOW = Number(process.env.E2E_SLOW_MS || Math.max(90000, TIMEOUT))
+
+export class StepError extends Error {}
+export function fail(msg) { throw new StepError(msg) }
+export function assert(cond, msg) { if (!cond) fail(msg) }
+
+let stepName = ''
+export function step(name) {
+  stepName = name
+  console.log(`- ${name}`)
+}
+export function currentStep() { return stepName }
+
+export async function shot(page, name) {
+  if (!SHOTS) return
+  mkdirSync(SHOTS, { recursive: true })
+  await page.screenshot({ path: join(SHOTS, name), fullPage: false })
+  console.log(`  saved ${join(SHOTS, name)}`)
+}
+
+/** A headless chromium page (Chinese locale) collecting the page's errors. */
+export async function openPage() {
+  assert(BASE, 'EDUPLAN_URL is not set')
+  assert(USER && PASSWORD, 'EDUPLAN_USER / EDUPLAN_PASSWORD are not set')
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync'],
+  })
+  const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN' })
+  const page = await context.newPage()
+  page.setDefaultTimeout(TIMEOUT)
+  const pageErrors = []
+  page.on('pageerror', (e) => pageErrors.push(String(e)))
+  page.on('console', (m) => { if (m.type() === 'error') pageErrors.push(`console: ${m.text()}`) })
+  return { browser, context, page, pageErrors }
+}
+
+/** API calls through the page's request context; `headers` is filled in by logIn. */
+export function apiClient(page) {
+  const client = { headers: {} }
+  client.api = async (method, path, data) => {
+    const r = await page.request.fetch(`${BASE}${path}`, { method, headers: client.headers, data, timeout: SLOW })
+    let body = null
+    const text = await r.text()
+    try { body = text ? JSON.parse(text) : null } catch (_) { body = text }
+    return { status: r.status(), body }
+  }
+  client.getJson = async (path) => {
+    const r = await client.api('GET', path)
+    assert(r.status === 200, `GET ${path} -> HTTP ${r.status}: ${JSON.stringify(r.body).slice(0, 300)}`)
+    return r.body
+  }
+  return client
+}
+
+/** Logs in through the login page; the API client then sends the same Bearer token as the app. */
+export async function logIn(page, client) {
+  await page.goto(`${BASE}/login`)
+  await page.locator('[data-testid="login-username"]').fill(USER)
+  await page.locator('[data-testid="login-password"]').fill(PASSWORD)
+  await page.locator('[data-testid="login-submit"]').click()
+  await page.waitForURL((u) => !u.pathname.startsWith('/login'), { timeout: TIMEOUT })
+    .catch(() => fail('login did not leave /login (wrong credentials or backend error?)'))
+  const token = await page.evaluate(() => localStorage.getItem('eduplan.token'))
+  assert(token, 'no token in localStorage eduplan.token after login')
+  client.headers = { Authorization: `Bearer ${token}` }
+  return client.getJson('/api/me')
+}
