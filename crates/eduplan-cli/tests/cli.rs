@@ -151,3 +151,30 @@ fn indicators_json_fields_levels_formats_and_user_defined() {
     assert!(eduplan(&db, &["indicator", "delete", "jun_female_share"]).status.success());
     assert!(!eduplan(&db, &["indicator", "delete", "jun_female_share"]).status.success());
 }
+
+#[test]
+fn assess_reports_each_school_with_the_engine_s_own_figures() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("a.db");
+    let gen = dir.path().join("gen");
+    assert!(eduplan(&db, &["generate", "--out", gen.to_str().unwrap(), "--years", "2024", "--seed", "6"]).status.success());
+    assert!(eduplan(&db, &["import", gen.to_str().unwrap()]).status.success());
+    let o = eduplan(&db, &["assess", "balance-quality", "--year", "2024", "--format", "json"]);
+    assert!(o.status.success(), "{}", text(&o));
+    let a: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(a["method"], "balance-quality");
+    let s = &a["levels"]["小学"]["schools"][0];
+    let id = s["school_id"].as_str().unwrap();
+    // Q4 of a school is the catalogue's 生均教学及辅助用房面积 of its 小学 part
+    let o = eduplan(&db, &["indicators", "--year", "2024", "--codes", "area_teach_pp", "--level", "school", "--format", "json"]);
+    let figs: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let f = figs.as_array().unwrap().iter().find(|f| f["scope"] == id && f["stage"] == "小学").unwrap();
+    assert_eq!(s["values"]["Q4"], f["value"]);
+    // passed follows from the values and the thresholds the JSON names
+    let th = &a["levels"]["小学"]["thresholds"];
+    let reached = ["Q1", "Q2", "Q3", "Q4", "Q5", "Q6", "Q7"].iter().filter(|q| s["values"][**q].as_f64().unwrap_or(-1.0) >= th[**q].as_f64().unwrap()).count();
+    assert_eq!(s["reached"].as_u64().unwrap() as usize, reached);
+    // a wrong method is refused
+    let o = eduplan(&db, &["assess", "nope", "--year", "2024"]);
+    assert!(!o.status.success() && text(&o).contains("unknown method"));
+}

@@ -259,11 +259,6 @@ impl Engine {
         self.units.get(&(Level::County, year)).map_or(0, |s| s.len())
     }
 
-    /// The DataFusion context with the fact tables, for ad-hoc SQL (benchmarks, tests).
-    pub fn context(&self) -> &SessionContext {
-        &self.ctx
-    }
-
     /// Sums a measure by year, unit of every level and stage: one DataFusion query at the finest
     /// grain (school, township, county, stage), rolled up here.
     async fn sums(&self, cat: &Catalogue, measure: &str) -> Result<Arc<Sums>, EngineError> {

@@ -68,8 +68,10 @@ pub async fn run(store: &Store, method: &str, year: i32, region: Option<&str>, s
         None => return Err(AssessError::Scope(counties.into_iter().collect::<Vec<_>>().join(", "))),
     };
     c.retain_region(&scope);
-    let data = store.load_year(year).await.map_err(IndicatorError::from)?.ok_or(IndicatorError::NoYear(year))?;
-    let t = data.table(SheetKind::Schools);
+    // the schools sheet only: `compute` has already read the whole year for the figures
+    let vid = store.current_version_id(year).await.map_err(IndicatorError::from)?.ok_or(IndicatorError::NoYear(year))?;
+    let t = store.load_rows(vid, SheetKind::Schools, None).await.map_err(IndicatorError::from)?;
+    let t = &t;
     let schools: Vec<SchoolMeta> = t
         .rows
         .iter()

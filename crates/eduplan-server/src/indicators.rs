@@ -45,6 +45,11 @@ pub enum IndicatorError {
 /// The catalogue in use: the built-in one, the province file named by `EDUPLAN_CATALOGUE` (or
 /// `extra`), and every user-defined indicator in the store.
 pub async fn catalogue(store: &Store, extra: Option<&std::path::Path>) -> Result<Catalogue, IndicatorError> {
+    catalogue_with(&store.custom_indicators().await?, extra)
+}
+
+/// The catalogue with user-defined indicators already read from the store.
+pub fn catalogue_with(custom: &[CustomIndicator], extra: Option<&std::path::Path>) -> Result<Catalogue, IndicatorError> {
     let mut cat = Catalogue::builtin();
     let env = std::env::var_os("EDUPLAN_CATALOGUE").map(std::path::PathBuf::from);
     if let Some(p) = extra.map(|p| p.to_path_buf()).or(env) {
@@ -52,7 +57,7 @@ pub async fn catalogue(store: &Store, extra: Option<&std::path::Path>) -> Result
         let file = Catalogue::parse(&text).map_err(|e| IndicatorError::Catalogue(format!("{}: {e}", p.display())))?;
         cat.extend(file).map_err(|e| IndicatorError::Catalogue(e.to_string()))?;
     }
-    let defs: Vec<CustomDef> = store.custom_indicators().await?.into_iter().map(def_of).collect();
+    let defs: Vec<CustomDef> = custom.iter().cloned().map(def_of).collect();
     cat.add_custom(&defs).map_err(|e| IndicatorError::Catalogue(e.to_string()))?;
     Ok(cat)
 }
@@ -202,8 +207,8 @@ async fn scoped(st: &AppState, u: &AuthUser, q: &IndicatorQuery) -> ApiResult<(i
     let year = q.year.or(years.last().copied()).ok_or_else(|| ApiError::not_found("还没有任何学年的数据", "no school year stored yet"))?;
     let levels = parse_levels(q.level.as_deref().unwrap_or("all"))
         .ok_or_else(|| ApiError::bad_request("level 应为 school/township/county/city/province/all", "level must be school, township, county, city, province or all"))?;
-    let cat = catalogue(&st.store, None).await.map_err(cat_error)?;
     let custom = st.store.custom_indicators().await?;
+    let cat = catalogue_with(&custom, None).map_err(cat_error)?;
     let codes: Option<Vec<String>> = q.codes.as_ref().map(|c| c.split(',').map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect());
     if let Some(cs) = &codes {
         if let Err(bad) = cat.resolve(cs) {
@@ -344,8 +349,9 @@ pub async fn geo(State(st): State<AppState>, u: AuthUser) -> ApiResult<Json<J>> 
     let years = st.store.years().await?;
     let mut features = Vec::new();
     if let Some(&y) = years.last() {
-        if let Some(d) = st.store.load_year(y).await? {
-            let t = d.table(SheetKind::Regions);
+        // the regions sheet only: a province's year holds a million other rows
+        if let Some(vid) = st.store.current_version_id(y).await? {
+            let t = st.store.load_rows(vid, SheetKind::Regions, None).await?;
             for r in &t.rows {
                 let code = t.get(r, "code").display();
                 let Some(b) = t.get(r, "boundary").as_str() else { continue };
