@@ -8,7 +8,7 @@
 // 学前三年毛入园率 (pre_ger) figures and 初中 students. The custom indicator jun_migrant_share is
 // deleted first if it exists, and again at the end unless E2E_KEEP_CUSTOM=1.
 // Exits 0 and prints "e2e ok" on success, exits 1 with a message on the first failure.
-import { BASE, TIMEOUT, SLOW, USER, StepError, fail, assert, step, currentStep, shot, openPage, apiClient, logIn } from './lib.mjs'
+import { BASE, TIMEOUT, SLOW, USER, fail, assert, step, shot, openPage, apiClient, logIn, passed, failed, run } from './lib.mjs'
 
 const KEEP_CUSTOM = process.env.E2E_KEEP_CUSTOM === '1'
 
@@ -27,7 +27,8 @@ const CUSTOM = {
 const approx = (a, b, tol) => Math.abs(a - b) <= tol
 
 async function main() {
-  const { browser, page, pageErrors } = await openPage()
+  const session = await openPage()
+  const { page } = session
 
   const client = apiClient(page)
   const { api, getJson } = client
@@ -231,23 +232,10 @@ async function main() {
       assert(d.status === 204 || d.status === 200, `DELETE /api/indicators/custom/${CUSTOM.code} -> HTTP ${d.status}`)
     }
 
-    const errs = pageErrors.filter((e) => !/Failed to load resource/.test(e))
-    if (errs.length) console.log(`  page errors (not fatal):\n    ${errs.slice(-10).join('\n    ')}`)
-
-    await browser.close()
-    console.log('e2e ok')
-    return 0
+    return await passed(session)
   } catch (e) {
-    console.error(`e2e FAILED at step "${currentStep()}": ${e instanceof StepError ? e.message : (e && e.stack) || e}`)
-    console.error(`  url: ${page.url()}`)
-    if (pageErrors.length) console.error(`  page errors:\n    ${pageErrors.slice(-10).join('\n    ')}`)
-    try { await shot(page, 'failure.png') } catch (_) { /* ignore */ }
-    await browser.close().catch(() => {})
-    return 1
+    return await failed(session, e)
   }
 }
 
-main().then((code) => process.exit(code), (e) => {
-  console.error(`e2e FAILED: ${(e && e.stack) || e}`)
-  process.exit(1)
-})
+run(main)

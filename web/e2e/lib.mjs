@@ -81,3 +81,30 @@ export async function logIn(page, client) {
   client.headers = { Authorization: `Bearer ${token}` }
   return client.getJson('/api/me')
 }
+
+/** Ends a test that passed: prints non-fatal page errors, closes the browser; returns exit code 0. */
+export async function passed({ browser, pageErrors }) {
+  const errs = pageErrors.filter((e) => !/Failed to load resource/.test(e))
+  if (errs.length) console.log(`  page errors (not fatal):\n    ${errs.slice(-10).join('\n    ')}`)
+  await browser.close()
+  console.log('e2e ok')
+  return 0
+}
+
+/** Ends a test that failed: the step, URL, page errors and a screenshot; returns exit code 1. */
+export async function failed({ browser, page, pageErrors }, e) {
+  console.error(`e2e FAILED at step "${currentStep()}": ${e instanceof StepError ? e.message : (e && e.stack) || e}`)
+  console.error(`  url: ${page.url()}`)
+  if (pageErrors.length) console.error(`  page errors:\n    ${pageErrors.slice(-10).join('\n    ')}`)
+  try { await shot(page, 'failure.png') } catch (_) { /* ignore */ }
+  await browser.close().catch(() => {})
+  return 1
+}
+
+/** Runs a test's main and exits with its code. */
+export function run(main) {
+  main().then((code) => process.exit(code), (e) => {
+    console.error(`e2e FAILED: ${(e && e.stack) || e}`)
+    process.exit(1)
+  })
+}

@@ -7,7 +7,7 @@
 //
 // The user must not be a school user (403 on /api/assess). The data needs a year with 小学 schools.
 // Exits 0 and prints "e2e ok" on success, exits 1 with a message on the first failure.
-import { BASE, TIMEOUT, SLOW, USER, StepError, fail, assert, step, currentStep, shot, openPage, apiClient, logIn } from './lib.mjs'
+import { BASE, TIMEOUT, SLOW, USER, fail, assert, step, shot, openPage, apiClient, logIn, passed, failed, run } from './lib.mjs'
 
 
 // The units the page writes after a shortfall (Chinese UI, the default language).
@@ -23,7 +23,8 @@ function shortfallText(code, v) {
 }
 
 async function main() {
-  const { browser, page, pageErrors } = await openPage()
+  const session = await openPage()
+  const { page } = session
 
   const client = apiClient(page)
   const { api, getJson } = client
@@ -171,23 +172,10 @@ async function main() {
     }
     await shot(page, 'supervision-class.png')
 
-    const errs = pageErrors.filter((e) => !/Failed to load resource/.test(e))
-    if (errs.length) console.log(`  page errors (not fatal):\n    ${errs.slice(-10).join('\n    ')}`)
-
-    await browser.close()
-    console.log('e2e ok')
-    return 0
+    return await passed(session)
   } catch (e) {
-    console.error(`e2e FAILED at step "${currentStep()}": ${e instanceof StepError ? e.message : (e && e.stack) || e}`)
-    console.error(`  url: ${page.url()}`)
-    if (pageErrors.length) console.error(`  page errors:\n    ${pageErrors.slice(-10).join('\n    ')}`)
-    try { await shot(page, 'failure.png') } catch (_) { /* ignore */ }
-    await browser.close().catch(() => {})
-    return 1
+    return await failed(session, e)
   }
 }
 
-main().then((code) => process.exit(code), (e) => {
-  console.error(`e2e FAILED: ${(e && e.stack) || e}`)
-  process.exit(1)
-})
+run(main)
