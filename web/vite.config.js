@@ -20,7 +20,8 @@ export default defineConfig({
   },
   server: {
     proxy: {
-      '/api': 'http://127.0.0.1:8080',
+      // EDUPLAN_API=http://127.0.0.1:18791 npx vite: the dev UI against another backend
+      '/api': process.env.EDUPLAN_API || 'http://127.0.0.1:8080',
     },
   },
 })

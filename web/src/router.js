@@ -10,6 +10,7 @@ import SchoolPage from './pages/SchoolPage.vue'
 import IndicatorsPage from './pages/IndicatorsPage.vue'
 import SupervisionPage from './pages/SupervisionPage.vue'
 import DataPage from './pages/DataPage.vue'
+import FindingsPage from './pages/FindingsPage.vue'
 
 const routes = [
   { path: '/login', name: 'login', component: LoginPage, meta: { public: true } },
@@ -22,6 +23,7 @@ const routes = [
       { path: 'schools/:id', name: 'school', component: SchoolPage, props: true },
       { path: 'indicators', name: 'indicators', component: IndicatorsPage },
       { path: 'supervision', name: 'supervision', component: SupervisionPage },
+      { path: 'findings', name: 'findings', component: FindingsPage },
       { path: 'data', name: 'data', component: DataPage },
     ],
   },

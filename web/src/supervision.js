@@ -1,9 +1,44 @@
 // 督导评估: the assessment methods, the seven 优质均衡 resource indicators (Q1..Q7), their national
-// thresholds (used when the response carries none) and small formatting helpers.
+// thresholds (used when the response carries none), the eight 基本均衡 indicators and small
+// formatting helpers.
 import { t, lang } from './i18n.js'
 import { fmt } from './format.js'
 
-export const METHODS = ['balance-quality', 'preschool', 'class-size']
+export const METHODS = ['balance-quality', 'balance-basic', 'preschool', 'class-size']
+
+/** 县域义务教育发展基本均衡县督导评估暂行办法 (2012): the eight catalogue indicators, in display order. */
+export const BB_CODES = [
+  'area_teach_pp', 'area_sport_pp', 'equip_pp', 'computers_per100',
+  'books_pp', 'teachers_per100', 'tq_above_per100', 'senior_title_per100',
+]
+/** 基本均衡 综合差异系数 maxima (2012), used when the response carries none. */
+export const BB_CV_MAX = { 小学: 0.65, 初中: 0.55 }
+
+/** Name of a 基本均衡 indicator (catalogue code); the code itself when unknown. */
+export function bbName(code) {
+  const k = 'sup.bb.' + code
+  const s = t(k)
+  return s === k ? code : s
+}
+/** Short axis label of a 基本均衡 indicator. */
+export function bbShort(code) {
+  const k = 'sup.bbShort.' + code
+  const s = t(k)
+  return s === k ? code : s
+}
+/** Unit of a 基本均衡 indicator value. */
+export function bbUnit(code) {
+  const k = 'sup.bbUnit.' + code
+  const s = t(k)
+  return s === k ? '' : s
+}
+/** The indicator codes of a 基本均衡 level: the known ones in order, then any others the response has. */
+export function bbCodes(levelData) {
+  const cv = (levelData && levelData.cv) || {}
+  const have = Object.keys(cv)
+  if (!have.length) return BB_CODES
+  return [...BB_CODES.filter((c) => have.includes(c)), ...have.filter((c) => !BB_CODES.includes(c)).sort()]
+}
 
 /** The two compulsory levels of the 优质均衡 resource part, in display order. */
 export const BQ_LEVELS = ['小学', '初中']
@@ -60,10 +95,10 @@ export function cvText(v) {
   return Number(v).toFixed(4)
 }
 
-/** Item group of a code: G 政府保障程度, E 教育质量, S 社会认可度, P 普及普惠. */
+/** Item group of a code: G 政府保障程度, E 教育质量, S 社会认可度, P 普及普惠, B 综合差异系数 (基本均衡). */
 export function itemGroup(code) {
   const c = String(code || '').charAt(0)
-  return ['G', 'E', 'S', 'P'].includes(c) ? c : 'X'
+  return ['G', 'E', 'S', 'P', 'B'].includes(c) ? c : 'X'
 }
 
 /** Item name in the current language: the response's name in Chinese, a known translation in English. */

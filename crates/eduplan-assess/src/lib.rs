@@ -5,6 +5,7 @@
 //! thresholds of [`Standards`]; they know no store, no JSON transport and no HTTP.
 #![deny(missing_docs)]
 
+pub mod problems;
 pub mod standards;
 
 use std::collections::BTreeMap;
@@ -195,15 +196,7 @@ pub fn balance_quality(std: &Standards, year: i32, scope: &str, schools: &[Schoo
     let mut failing = Vec::new();
     for level in LEVELS {
         let mut rows = Vec::new();
-        for s in schools {
-            let Some(st) = idx.get(&("enrolled_count", Level::School, s.school_id.as_str(), level)).and_then(|f| f.value) else { continue };
-            if st <= 0.0 || matches!(s.school_type.as_str(), "特殊教育学校" | "中等职业学校") {
-                continue;
-            }
-            let total: f64 = LEVELS.iter().filter_map(|l| idx.get(&("enrolled_count", Level::School, s.school_id.as_str(), *l)).and_then(|f| f.value)).sum();
-            if s.school_type == "教学点" && total < bq.small_teaching_point {
-                continue;
-            }
+        for (s, st) in assessed_schools(std, schools, &idx, level) {
             let mut values = BTreeMap::new();
             let mut shortfalls = BTreeMap::new();
             let (mut reached, mut all_near) = (0, true);
@@ -238,16 +231,8 @@ pub fn balance_quality(std: &Standards, year: i32, scope: &str, schools: &[Schoo
             let c = weighted_cv(&pairs);
             let ok = c.is_some_and(|c| c <= cv_threshold);
             if let (Some(c), false) = (c, ok) {
-                let p: f64 = pairs.iter().map(|x| x.0).sum();
-                let mean = pairs.iter().map(|(w, x)| w * x).sum::<f64>() / p;
-                let mut contrib: Vec<Contributor> = pts
-                    .iter()
-                    .map(|(w, x, r)| Contributor { school_id: r.school_id.clone(), name: r.name.clone(), value: round_half_up(*x, 2), contribution: w / p * (x - mean).powi(2) })
-                    .collect();
-                contrib.sort_by(|a, b| b.contribution.total_cmp(&a.contribution));
-                contrib.truncate(5);
-                let fixed: Vec<(f64, f64)> = pts.iter().map(|(w, x, r)| (*w, if contrib.iter().any(|c| c.school_id == r.school_id) { mean } else { *x })).collect();
-                cv_explain.insert(q.code.clone(), CvExplain { mean, top: contrib, cv_if_fixed: weighted_cv(&fixed).unwrap_or(0.0) });
+                let named: Vec<(f64, f64, &str, &str)> = pts.iter().map(|(w, x, r)| (*w, *x, r.school_id.as_str(), r.name.as_str())).collect();
+                cv_explain.insert(q.code.clone(), explain_cv(&named));
                 failing.push(format!("{level} {} {} 差异系数 {:.4} 超过 {cv_threshold}", q.code, q.name, c));
             }
             if c.is_none() && !rows.is_empty() {
@@ -273,6 +258,99 @@ pub fn balance_quality(std: &Standards, year: i32, scope: &str, schools: &[Schoo
     }
     let passed = levels.values().all(|l| l.passed) && items.iter().all(|i| i.passed != Some(false));
     Assessment { method: "balance-quality".into(), year, scope: scope.to_string(), standards: std.version.clone(), passed, levels, items, failing }
+}
+
+/// The schools a balance assessment judges at `level`, with their students of that level: every
+/// school teaching the level except special and vocational schools and 教学点 below the size
+/// the standards leave out.
+fn assessed_schools<'s>(std: &Standards, schools: &'s [SchoolMeta], idx: &FigIndex, level: &str) -> Vec<(&'s SchoolMeta, f64)> {
+    let mut v = Vec::new();
+    for s in schools {
+        let Some(st) = idx.get(&("enrolled_count", Level::School, s.school_id.as_str(), level)).and_then(|f| f.value) else { continue };
+        if st <= 0.0 || matches!(s.school_type.as_str(), "特殊教育学校" | "中等职业学校") {
+            continue;
+        }
+        let total: f64 = LEVELS.iter().filter_map(|l| idx.get(&("enrolled_count", Level::School, s.school_id.as_str(), *l)).and_then(|f| f.value)).sum();
+        if s.school_type == "教学点" && total < std.balance_quality.small_teaching_point {
+            continue;
+        }
+        v.push((s, st));
+    }
+    v
+}
+
+/// Why a coefficient of variation is high: the schools contributing most to the variance and
+/// the CV if they reached the weighted mean. `pts` are (students, value, school id, name).
+fn explain_cv(pts: &[(f64, f64, &str, &str)]) -> CvExplain {
+    let p: f64 = pts.iter().map(|x| x.0).sum();
+    let mean = pts.iter().map(|(w, x, _, _)| w * x).sum::<f64>() / p;
+    let mut top: Vec<Contributor> = pts
+        .iter()
+        .map(|(w, x, id, name)| Contributor { school_id: id.to_string(), name: name.to_string(), value: round_half_up(*x, 2), contribution: w / p * (x - mean).powi(2) })
+        .collect();
+    top.sort_by(|a, b| b.contribution.total_cmp(&a.contribution));
+    top.truncate(5);
+    let fixed: Vec<(f64, f64)> = pts.iter().map(|(w, x, id, _)| (*w, if top.iter().any(|c| c.school_id == *id) { mean } else { *x })).collect();
+    CvExplain { mean, top, cv_if_fixed: weighted_cv(&fixed).unwrap_or(0.0) }
+}
+
+/// 基本均衡 (2012): the student-weighted CV of each of the eight indicators per level, and the
+/// 综合差异系数 (their plain mean, as the 2012 method defines it) against its maximum. Schools
+/// are those of the 优质均衡 resource part; there is no per-school pass. `cv_passed` marks the
+/// indicators whose own CV is within the composite maximum, to show which ones pull it up.
+pub fn balance_basic(std: &Standards, year: i32, scope: &str, schools: &[SchoolMeta], figures: &[Figure], cat: &Catalogue) -> Assessment {
+    let bb = &std.balance_basic;
+    let idx: FigIndex = figures.iter().map(|f| ((f.code.as_str(), f.level, f.scope.as_str(), f.stage.as_str()), f)).collect();
+    let (mut levels, mut failing, mut items) = (BTreeMap::new(), Vec::new(), Vec::new());
+    for level in LEVELS {
+        let assessed = assessed_schools(std, schools, &idx, level);
+        let threshold = bb.composite_max.get(level).copied().unwrap_or(f64::NAN);
+        let (mut cv, mut cv_passed, mut cv_explain) = (BTreeMap::new(), BTreeMap::new(), BTreeMap::new());
+        let mut rows: Vec<SchoolResult> = assessed
+            .iter()
+            .map(|(s, st)| SchoolResult { school_id: s.school_id.clone(), name: s.name.clone(), students: *st, values: BTreeMap::new(), passed: true, shortfalls: BTreeMap::new(), reached: 0 })
+            .collect();
+        let mut all = Vec::new();
+        for code in &bb.indicators {
+            let pts: Vec<(f64, f64, &str, &str)> = assessed
+                .iter()
+                .filter_map(|(s, st)| idx.get(&(code.as_str(), Level::School, s.school_id.as_str(), level)).and_then(|f| f.value).map(|x| (*st, x, s.school_id.as_str(), s.name.as_str())))
+                .collect();
+            for r in rows.iter_mut() {
+                let v = idx.get(&(code.as_str(), Level::School, r.school_id.as_str(), level)).and_then(|f| f.value);
+                r.values.insert(code.clone(), v.map(|v| round_half_up(v, 2)));
+            }
+            let c = weighted_cv(&pts.iter().map(|(w, x, _, _)| (*w, *x)).collect::<Vec<_>>());
+            if let Some(c) = c {
+                all.push(c);
+                if c > threshold {
+                    cv_explain.insert(code.clone(), explain_cv(&pts));
+                }
+            }
+            cv.insert(code.clone(), c.map(|c| round_half_up(c, 4)));
+            cv_passed.insert(code.clone(), c.is_some_and(|c| c <= threshold));
+        }
+        let complete = all.len() == bb.indicators.len() && !rows.is_empty();
+        let composite = complete.then(|| all.iter().sum::<f64>() / all.len() as f64);
+        let passed = composite.is_some_and(|c| c <= threshold);
+        let detail = match composite {
+            Some(c) => format!("{level}综合差异系数 {:.4}，标准 ≤ {threshold}", round_half_up(c, 4)),
+            None if rows.is_empty() => format!("{level}没有参评学校"),
+            None => {
+                let missing: Vec<&str> = bb.indicators.iter().filter(|c| cv.get(*c).is_none_or(|v| v.is_none())).map(|c| cat.get(c).map(|i| i.name.as_str()).unwrap_or(c)).collect();
+                format!("{level}无法计算：{} 的差异系数缺数据", missing.join("、"))
+            }
+        };
+        let code = if level == "小学" { "B1" } else { "B2" };
+        if !passed {
+            failing.push(format!("{code} {detail}"));
+        }
+        items.push(Item { code: code.into(), name: format!("{level}综合差异系数"), passed: Some(passed), value: composite.map(|c| round_half_up(c, 4)), threshold: Some(threshold), detail });
+        let thresholds = BTreeMap::new();
+        levels.insert(level.to_string(), LevelResult { cv, cv_threshold: threshold, thresholds, cv_passed, schools: rows, passed, cv_explain });
+    }
+    let passed = levels.values().all(|l| l.passed);
+    Assessment { method: "balance-basic".into(), year, scope: scope.to_string(), standards: std.version.clone(), passed, levels, items, failing }
 }
 
 fn county_value(idx: &FigIndex, code: &str, scope: &str, stage: &str) -> Option<f64> {

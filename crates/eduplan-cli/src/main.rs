@@ -131,7 +131,7 @@ enum Cmd {
     /// Run a supervision assessment (督导评估): balance-quality (优质均衡), preschool (普及普惠),
     /// class-size (大班额).
     Assess {
-        /// balance-quality | preschool | class-size.
+        /// balance-quality | balance-basic | preschool | class-size.
         method: String,
         /// School year.
         #[arg(long)]
@@ -139,15 +139,20 @@ enum Cmd {
         /// County code (needed when the data holds several counties).
         #[arg(long)]
         region: Option<String>,
-        /// table | json | xlsx.
+        /// table | json | xlsx | docx (the 自评报告).
         #[arg(long, default_value = "table")]
         format: String,
-        /// Output file (required for xlsx).
+        /// Output file (required for xlsx and docx).
         #[arg(long)]
         out: Option<PathBuf>,
         /// A province's standards file merged over the national ones.
         #[arg(long)]
         standards: Option<PathBuf>,
+    },
+    /// Supervision findings (督导问题) and their rectification (整改).
+    Findings {
+        #[command(subcommand)]
+        cmd: FindingsCmd,
     },
     /// User-defined indicators (自定义指标): define, list, delete.
     Indicator {
@@ -202,6 +207,128 @@ enum IndicatorCmd {
         /// Code.
         code: String,
         /// Who deletes it.
+        #[arg(long, default_value = "cli")]
+        user: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum FindingsCmd {
+    /// Turn every problem of an assessment into a finding (one open finding per problem).
+    Generate {
+        /// balance-quality | balance-basic | preschool | class-size.
+        #[arg(long)]
+        method: String,
+        /// School year assessed.
+        #[arg(long)]
+        year: i32,
+        /// County code (needed when the data holds several counties).
+        #[arg(long)]
+        region: Option<String>,
+        /// 整改期限, YYYY-MM-DD.
+        #[arg(long)]
+        deadline: String,
+        /// 责任单位 for all (default: the school, or 县教育局 for county-wide problems).
+        #[arg(long)]
+        responsible: Option<String>,
+        /// Who (for the history and the audit log).
+        #[arg(long, default_value = "cli")]
+        user: String,
+    },
+    /// List findings.
+    List {
+        /// open | in_progress | pending_review | closed (or 待整改 …).
+        #[arg(long)]
+        state: Option<String>,
+        /// Only overdue (逾期) ones.
+        #[arg(long)]
+        overdue: bool,
+        /// Only findings of this school.
+        #[arg(long)]
+        school: Option<String>,
+        /// table | json.
+        #[arg(long, default_value = "table")]
+        format: String,
+    },
+    /// One finding with its history.
+    Show {
+        /// Finding id.
+        id: i64,
+        /// table | json.
+        #[arg(long, default_value = "table")]
+        format: String,
+    },
+    /// A workflow step: start | submit | close | reject (as the supervision office).
+    Act {
+        /// Finding id.
+        id: i64,
+        /// start | submit | close | reject.
+        action: String,
+        /// What was done (submit) or why not enough (reject).
+        #[arg(long, default_value = "")]
+        text: String,
+        /// Who.
+        #[arg(long, default_value = "cli")]
+        user: String,
+    },
+    /// Add a comment.
+    Comment {
+        /// Finding id.
+        id: i64,
+        /// The comment.
+        text: String,
+        /// Who.
+        #[arg(long, default_value = "cli")]
+        user: String,
+    },
+    /// Record 约谈 (interview), 通报 (notice) or 问责 (accountability).
+    Escalate {
+        /// Finding id.
+        id: i64,
+        /// interview | notice | accountability (or 约谈 | 通报 | 问责).
+        kind: String,
+        /// Details.
+        #[arg(long, default_value = "")]
+        text: String,
+        /// Who.
+        #[arg(long, default_value = "cli")]
+        user: String,
+    },
+    /// Change the deadline.
+    Deadline {
+        /// Finding id.
+        id: i64,
+        /// New deadline, YYYY-MM-DD.
+        date: String,
+        /// Why.
+        #[arg(long, default_value = "")]
+        reason: String,
+        /// Who.
+        #[arg(long, default_value = "cli")]
+        user: String,
+    },
+    /// Attach an evidence file (佐证材料).
+    Attach {
+        /// Finding id.
+        id: i64,
+        /// The file.
+        file: PathBuf,
+        /// Who.
+        #[arg(long, default_value = "cli")]
+        user: String,
+    },
+    /// Check open findings of earlier years against a later year's assessment.
+    Check {
+        /// Assessment method.
+        #[arg(long)]
+        method: String,
+        /// The later school year.
+        #[arg(long)]
+        year: i32,
+        /// County code.
+        #[arg(long)]
+        region: Option<String>,
+        /// Who.
         #[arg(long, default_value = "cli")]
         user: String,
     },
@@ -356,10 +483,59 @@ async fn demo(db: &str, port: u16, seed: u64, keep: bool) -> Result<()> {
         let _ = std::fs::remove_dir_all(&dir);
     }
     store.upsert_user("admin", "系统管理员", "admin123", Role::Admin, ScopeKind::All, "").await?;
+    store.upsert_user("dudao", "督导室", "dudao123", Role::Supervisor, ScopeKind::All, "").await?;
+    if store.findings(&Default::default()).await?.is_empty() {
+        if let Err(e) = demo_findings(&store).await {
+            eprintln!("演示整改问题未生成 / demo findings not created: {e:#}");
+        }
+    }
     println!();
     println!("eduplan 演示 / demo: http://127.0.0.1:{port}/");
-    println!("登录 / log in: 用户名 admin  密码 admin123");
+    println!("登录 / log in: 用户名 admin  密码 admin123（督导室 dudao / dudao123，学校 school / school123）");
     eduplan_server::serve(store, &format!("127.0.0.1:{port}")).await
+}
+
+/// The demo's supervision history: last year's assessment turned into findings, some of them
+/// under way, one summoned (约谈), and this year's data checked against them; plus a school
+/// user for the first school with a finding (password school123).
+async fn demo_findings(store: &Store) -> Result<()> {
+    use eduplan_core::finding::{Action, Actor, Escalation};
+    use eduplan_server::findings::{check, generate};
+    let years = store.years().await?;
+    let (Some(&last), Some(&prev)) = (years.last(), years.iter().rev().nth(1)) else { return Ok(()) };
+    for method in ["balance-quality", "class-size"] {
+        generate(store, method, prev, None, &format!("{}-06-30", last + 1), None, "dudao").await?;
+    }
+    let mut all = store.findings(&Default::default()).await?;
+    all.reverse();
+    for (i, f) in all.iter().enumerate() {
+        match i % 5 {
+            0 => {
+                store.act_on_finding(f.id, Action::Start, Actor::Supervisor, "dudao", "").await?;
+            }
+            1 => {
+                store.act_on_finding(f.id, Action::Start, Actor::Supervisor, "dudao", "").await?;
+                store.act_on_finding(f.id, Action::Submit, Actor::Supervisor, "dudao", "已按要求补充配置，见佐证材料").await?;
+            }
+            2 => {
+                store.escalate_finding(f.id, Escalation::Interview, Actor::Supervisor, "dudao", "逾期未整改，约谈校长").await?;
+            }
+            3 if i % 2 == 1 => {
+                store.act_on_finding(f.id, Action::Start, Actor::Supervisor, "dudao", "").await?;
+                store.act_on_finding(f.id, Action::Submit, Actor::Supervisor, "dudao", "已完成整改，提交验收材料").await?;
+                store.act_on_finding(f.id, Action::Close, Actor::Supervisor, "dudao", "现场复查合格").await?;
+            }
+            _ => {}
+        }
+    }
+    for method in ["balance-quality", "class-size"] {
+        check(store, method, last, None, "dudao").await?;
+    }
+    generate(store, "balance-quality", last, None, &format!("{}-12-31", last + 2), None, "dudao").await?;
+    if let Some(f) = store.findings(&Default::default()).await?.into_iter().find(|f| !f.new.school_id.is_empty()) {
+        store.upsert_user("school", &format!("{}填报员", f.new.responsible), "school123", Role::School, ScopeKind::School, &f.new.school_id).await?;
+    }
+    Ok(())
 }
 
 fn tempdir_path(prefix: &str) -> PathBuf {
@@ -453,6 +629,10 @@ async fn run(cli: Cli) -> Result<()> {
         Cmd::Indicator { cmd } => {
             let store = Store::open(&db).await?;
             indicator_cmd(&store, cmd).await
+        }
+        Cmd::Findings { cmd } => {
+            let store = Store::open(&db).await?;
+            findings_cmd(&store, cmd).await
         }
         Cmd::Demo { port, seed, keep } => demo(&demo_db, port, seed, keep).await,
         Cmd::Serve { bind, port } => {
@@ -687,68 +867,26 @@ async fn bench_indicators(path: &Path, year: Option<i32>, runs: usize, dump: Opt
 }
 
 async fn assess(store: &Store, method: &str, year: i32, region: Option<&str>, format: &str, out: Option<&Path>, standards: Option<&Path>) -> Result<()> {
-    use eduplan_core::data::Value as V;
     use serde_json::Value as J;
     let std = eduplan_server::assess::standards(standards)?;
-    let a = eduplan_server::assess::run(store, method, year, region, &std).await?;
+    let run = eduplan_server::assess::run_full(store, method, year, region, &std).await?;
+    let a = &run.json;
     let num = |v: &J| v.as_f64().map(|x| format!("{x}")).unwrap_or_else(|| "—".into());
-    let yes = |v: &J| match v.as_bool() {
-        Some(true) => "达标",
-        Some(false) => "未达标",
-        None => "待核查",
-    };
-    // the per-school rows of every level (balance-quality), for table and xlsx
-    let mut school_rows: Vec<Vec<V>> = Vec::new();
-    let mut cv_rows: Vec<Vec<V>> = Vec::new();
-    let codes: Vec<String> = std.balance_quality.indicator.iter().map(|q| q.code.clone()).collect();
-    if let Some(levels) = a["levels"].as_object() {
-        for (level, l) in levels {
-            for code in &codes {
-                cv_rows.push(vec![V::Text(level.clone()), V::Text(code.clone()), l["cv"][code].as_f64().map(V::Num).unwrap_or(V::Null),
-                                  l["cv_threshold"].as_f64().map(V::Num).unwrap_or(V::Null), V::Text(yes(&l["cv_passed"][code]).into())]);
-            }
-            for sch in l["schools"].as_array().into_iter().flatten() {
-                let mut r = vec![V::Text(level.clone()), V::Text(sch["school_id"].as_str().unwrap_or("").into()), V::Text(sch["name"].as_str().unwrap_or("").into()),
-                                 sch["students"].as_f64().map(V::Num).unwrap_or(V::Null)];
-                for code in &codes {
-                    r.push(sch["values"][code].as_f64().map(V::Num).unwrap_or(V::Null));
-                }
-                r.push(V::Text(yes(&sch["passed"]).into()));
-                let short: Vec<String> = sch["shortfalls"].as_object().into_iter().flatten().map(|(k, v)| {
-                    let unit = std.balance_quality.indicator.iter().find(|q| &q.code == k).map(|q| q.unit.as_str()).unwrap_or("");
-                    format!("{k} +{} {unit}", num(v))
-                }).collect();
-                r.push(V::Text(short.join("；")));
-                school_rows.push(r);
-            }
-        }
-    }
-    let item_rows: Vec<Vec<V>> = a["items"].as_array().into_iter().flatten().map(|i| vec![
-        V::Text(i["code"].as_str().unwrap_or("").into()), V::Text(i["name"].as_str().unwrap_or("").into()), V::Text(yes(&i["passed"]).into()),
-        i["value"].as_f64().map(V::Num).unwrap_or(V::Null), i["threshold"].as_f64().map(V::Num).unwrap_or(V::Null), V::Text(i["detail"].as_str().unwrap_or("").into())]).collect();
     match format {
-        "json" => println!("{}", serde_json::to_string_pretty(&a)?),
+        "json" => println!("{}", serde_json::to_string_pretty(a)?),
         "table" => {
             println!("{} {} {} — {}", a["method"].as_str().unwrap_or(method), a["scope"].as_str().unwrap_or(""), year, if a["passed"].as_bool() == Some(true) { "通过 / passed" } else { "未通过 / not passed" });
-            if !cv_rows.is_empty() {
-                println!("\n差异系数 (CV)");
-                for r in &cv_rows {
-                    println!("  {} {:<3} {:>8} ≤ {:<5} {}", r[0].display(), r[1].display(), r[2].display(), r[3].display(), r[4].display());
-                }
-                println!("\n学校 (Q1–Q7, 达标, 差距)");
-                for r in &school_rows {
-                    let vals: Vec<String> = r[4..11].iter().map(|v| format!("{:>8}", v.display())).collect();
-                    println!("  {} {} {:<16} {:>6} {} {} {}", r[0].display(), r[1].display(), r[2].display(), r[3].display(), vals.join(""), r[11].display(), r[12].display());
+            for (name, head, rows) in eduplan_server::assess::tables(a, &std) {
+                println!("\n{name}");
+                println!("  {}", head.join(" | "));
+                for r in rows {
+                    println!("  {}", r.iter().map(|v| v.display()).collect::<Vec<_>>().join(" | "));
                 }
             }
             if let Some(levels) = a["levels"].as_object().filter(|_| method == "class-size") {
                 for (k, l) in levels {
                     println!("  {k}: 班级 {} 大班额 {} ({}%) 超大班额 {}% 超标准班额 {}", num(&l["classes"]), num(&l["big"]), num(&l["big_share"]), num(&l["huge_share"]), num(&l["over_standard"]));
                 }
-            }
-            println!("\n项目");
-            for r in &item_rows {
-                println!("  {:<4} {} [{}] {}", r[0].display(), r[1].display(), r[2].display(), r[5].display());
             }
             if let Some(f) = a["failing"].as_array().filter(|f| !f.is_empty()) {
                 println!("\n未通过 / failing:");
@@ -759,18 +897,106 @@ async fn assess(store: &Store, method: &str, year: i32, region: Option<&str>, fo
         }
         "xlsx" => {
             let path = out.context("--format xlsx needs --out FILE.xlsx")?;
-            let mut sh: Vec<String> = ["学段", "学校标识码", "学校名称", "在校生"].map(String::from).to_vec();
-            sh.extend(codes.iter().cloned());
-            sh.extend(["达标", "差距"].map(String::from));
-            let tables = vec![
-                ("学校".to_string(), sh, school_rows),
-                ("差异系数".to_string(), ["学段", "指标", "差异系数", "标准", "达标"].map(String::from).to_vec(), cv_rows),
-                ("项目".to_string(), ["代码", "项目", "结果", "数值", "标准", "说明"].map(String::from).to_vec(), item_rows),
-            ];
-            std::fs::write(path, eduplan_ingest::write::tables_xlsx(&tables)?)?;
+            std::fs::write(path, eduplan_ingest::write::tables_xlsx(&eduplan_server::assess::tables(a, &std))?)?;
             println!("→ {}", path.display());
         }
-        other => bail!("--format must be table, json or xlsx (not {other})"),
+        "docx" => {
+            let path = out.context("--format docx needs --out FILE.docx")?;
+            std::fs::write(path, eduplan_server::assess::report_docx(store, &run, &std).await?)?;
+            println!("→ {}", path.display());
+        }
+        other => bail!("--format must be table, json, xlsx or docx (not {other})"),
+    }
+    Ok(())
+}
+
+async fn findings_cmd(store: &Store, cmd: FindingsCmd) -> Result<()> {
+    use eduplan_core::finding::{Action, Actor, Escalation, FindingState};
+    use eduplan_server::findings as f;
+    // the CLI runs on the bureau's own machine, as the supervision office
+    let actor = Actor::Supervisor;
+    let today = f::today();
+    match cmd {
+        FindingsCmd::Generate { method, year, region, deadline, responsible, user } => {
+            let g = f::generate(store, &method, year, region.as_deref(), &deadline, responsible.as_deref(), &user).await?;
+            println!("问题 {} 个，新建整改问题 {} 个，已有未销号问题 {} 个 / {} problems, {} findings created, {} already open", g.problems, g.created.len(), g.skipped, g.problems, g.created.len(), g.skipped);
+        }
+        FindingsCmd::List { state, overdue, school, format } => {
+            let state = match state {
+                Some(s) => Some(FindingState::parse(&s).with_context(|| format!("unknown state {s}; open | in_progress | pending_review | closed"))?),
+                None => None,
+            };
+            let all = store.findings(&eduplan_store::FindingFilter { state, school_id: school, ..Default::default() }).await?;
+            let shown: Vec<_> = all.iter().filter(|x| !overdue || x.overdue(&today)).collect();
+            if format == "json" {
+                println!("{}", serde_json::to_string_pretty(&shown.iter().map(|x| f::to_json(x, &today)).collect::<Vec<_>>())?);
+            } else {
+                for x in shown {
+                    let late = if x.overdue(&today) { " 逾期" } else { "" };
+                    let esc = x.escalation.map(|e| format!(" [{}]", e.zh())).unwrap_or_default();
+                    println!("{:>5} {} {}{late}{esc} 期限 {} {} — {}", x.id, x.new.year, x.state.zh(), x.new.deadline, x.new.responsible, x.new.problem);
+                }
+            }
+        }
+        FindingsCmd::Show { id, format } => {
+            let x = store.finding(id).await?;
+            let events = store.finding_events(id).await?;
+            let files = store.finding_attachments(id).await?;
+            if format == "json" {
+                let mut v = f::to_json(&x, &today);
+                v["events"] = events.iter().map(|e| serde_json::json!({"at": e.at, "actor": e.actor, "kind": e.kind, "from_state": e.from_state, "to_state": e.to_state, "text": e.text})).collect();
+                v["attachments"] = files.iter().map(|a| serde_json::json!({"id": a.id, "name": a.name, "size": a.size})).collect();
+                println!("{}", serde_json::to_string_pretty(&v)?);
+            } else {
+                println!("#{} {} · {} · {} · 期限 {}{}", x.id, x.state.zh(), x.new.severity.zh(), x.new.responsible, x.new.deadline, if x.overdue(&today) { " · 逾期" } else { "" });
+                println!("问题：{}\n整改要求：{}", x.new.problem, x.new.requirement);
+                for e in events {
+                    println!("  {} {} {} {}", e.at, e.actor, e.kind, e.text);
+                }
+                for a in files {
+                    println!("  附件 {} {} ({} bytes)", a.id, a.name, a.size);
+                }
+            }
+        }
+        FindingsCmd::Act { id, action, text, user } => {
+            let a = Action::parse(&action).with_context(|| format!("unknown action {action}; start | submit | close | reject"))?;
+            let x = store.act_on_finding(id, a, actor, &user, &text).await?;
+            println!("#{id} → {}", x.state.zh());
+        }
+        FindingsCmd::Comment { id, text, user } => {
+            store.comment_finding(id, actor, &user, &text).await?;
+            println!("#{id} 已记录意见 / comment recorded");
+        }
+        FindingsCmd::Escalate { id, kind, text, user } => {
+            let e = Escalation::parse(&kind).with_context(|| format!("unknown escalation {kind}; interview | notice | accountability"))?;
+            store.escalate_finding(id, e, actor, &user, &text).await?;
+            println!("#{id} 已记录{} / {} recorded", e.zh(), e.as_str());
+        }
+        FindingsCmd::Deadline { id, date, reason, user } => {
+            let x = store.set_finding_deadline(id, &date, actor, &user, &reason).await?;
+            println!("#{id} 期限 {}", x.new.deadline);
+        }
+        FindingsCmd::Attach { id, file, user } => {
+            let bytes = std::fs::read(&file).with_context(|| format!("{}", file.display()))?;
+            let name = file.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_else(|| "附件".into());
+            let mime = match file.extension().and_then(|e| e.to_str()) {
+                Some("pdf") => "application/pdf",
+                Some("jpg" | "jpeg") => "image/jpeg",
+                Some("png") => "image/png",
+                Some("docx") => "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+                Some("xlsx") => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                _ => "application/octet-stream",
+            };
+            let a = store.attach_to_finding(id, &name, mime, &bytes, actor, &user).await?;
+            println!("#{id} 附件 {} {} ({} bytes)", a.id, a.name, a.size);
+        }
+        FindingsCmd::Check { method, year, region, user } => {
+            let r = f::check(store, &method, year, region.as_deref(), &user).await?;
+            for (id, gone) in &r {
+                println!("#{id} {}", if *gone { "问题已消除，建议复查销号 / gone: propose closing" } else { "问题仍存在 / still there" });
+            }
+            println!("{} 个往年问题已核对 / checked", r.len());
+        }
     }
     Ok(())
 }

@@ -177,4 +177,26 @@ fn assess_reports_each_school_with_the_engine_s_own_figures() {
     // a wrong method is refused
     let o = eduplan(&db, &["assess", "nope", "--year", "2024"]);
     assert!(!o.status.success() && text(&o).contains("unknown method"));
+
+    // the Word report and the tables
+    let docx = dir.path().join("r.docx");
+    let o = eduplan(&db, &["assess", "balance-quality", "--year", "2024", "--format", "docx", "--out", docx.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", text(&o));
+    assert_eq!(&std::fs::read(&docx).unwrap()[..2], b"PK");
+    let o = eduplan(&db, &["assess", "balance-basic", "--year", "2024", "--format", "table"]);
+    assert!(o.status.success() && text(&o).contains("B1"), "{}", text(&o));
+
+    // findings: one per problem, listed, moved through the workflow, illegal steps refused
+    let o = eduplan(&db, &["findings", "generate", "--method", "balance-quality", "--year", "2024", "--deadline", "2020-06-30"]);
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(text(&o).contains(&format!("{} findings created", a["problems"])), "{}", text(&o));
+    let o = eduplan(&db, &["findings", "list", "--overdue", "--format", "json"]);
+    let list: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(list.as_array().unwrap().len() as u64, a["problems"].as_u64().unwrap(), "all overdue");
+    let id = list[0]["id"].to_string();
+    let o = eduplan(&db, &["findings", "act", &id, "close"]);
+    assert!(!o.status.success() && text(&o).contains("cannot take action close"), "{}", text(&o));
+    assert!(eduplan(&db, &["findings", "act", &id, "start"]).status.success());
+    let o = eduplan(&db, &["findings", "show", &id]);
+    assert!(text(&o).contains("整改中") && text(&o).contains("start"), "{}", text(&o));
 }

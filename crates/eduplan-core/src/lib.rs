@@ -6,6 +6,8 @@
 //!   merges into it.
 //! - [`validate`]: rules across rows and sheets, as located bilingual [`issue::Issue`]s.
 //! - [`diff`]: what a new version of a year changes.
+//! - [`finding`]: the rectification workflow (整改) of supervision findings: states, who may do
+//!   what, overdue.
 //! - [`import`]: the whole check of an upload against the store's current years, as one pure step.
 //!
 //! Invariant: nothing here reads files, talks to a database or knows JSON.
@@ -14,6 +16,7 @@
 pub mod cell;
 pub mod data;
 pub mod diff;
+pub mod finding;
 pub mod geo;
 pub mod import;
 pub mod issue;

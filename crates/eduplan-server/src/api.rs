@@ -599,8 +599,14 @@ pub async fn version_diff(State(st): State<AppState>, u: AuthUser, Path(id): Pat
     Ok(Json(diff_json(&d, prev.map(|p| p.version))))
 }
 
+/// A file name for `filename*=UTF-8''…` (RFC 5987): everything but letters, digits, `.` and `-`
+/// percent-encoded.
+pub(crate) fn percent_encode(name: &str) -> String {
+    name.bytes().map(|b| if b.is_ascii_alphanumeric() || b == b'.' || b == b'-' { (b as char).to_string() } else { format!("%{b:02X}") }).collect()
+}
+
 pub(crate) fn xlsx_response(bytes: Vec<u8>, file_name: &str) -> Response {
-    let encoded: String = file_name.bytes().map(|b| if b.is_ascii_alphanumeric() || b == b'.' || b == b'-' { (b as char).to_string() } else { format!("%{b:02X}") }).collect();
+    let encoded = percent_encode(file_name);
     (
         [
             (header::CONTENT_TYPE, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string()),

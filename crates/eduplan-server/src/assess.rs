@@ -2,7 +2,10 @@
 //! the store, and GET /api/assess/{method}.
 
 use axum::extract::{Path, Query, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
 use axum::Json;
+use eduplan_assess::problems::Review;
 use eduplan_assess::{SchoolMeta, Standards};
 use eduplan_core::schema::SheetKind;
 use eduplan_engine::Level;
@@ -16,13 +19,13 @@ use crate::indicators::{compute, IndicatorError, Levels};
 use crate::AppState;
 
 /// The assessments eduplan runs.
-pub const METHODS: [&str; 3] = ["balance-quality", "preschool", "class-size"];
+pub const METHODS: [&str; 4] = ["balance-quality", "balance-basic", "preschool", "class-size"];
 
 /// What went wrong.
 #[derive(Debug, thiserror::Error)]
 pub enum AssessError {
     /// Not one of [`METHODS`].
-    #[error("unknown method {0}; known: balance-quality, preschool, class-size")]
+    #[error("unknown method {0}; known: balance-quality, balance-basic, preschool, class-size")]
     Method(String),
     /// Several counties and no region said which.
     #[error("the data holds several counties ({0}); pass a county code as the region")]
@@ -48,14 +51,33 @@ pub fn standards(extra: Option<&std::path::Path>) -> Result<Standards, AssessErr
     }
 }
 
+/// An assessment run: its JSON, the schools it covered, the problems it found.
+pub struct Run {
+    /// The assessment (the JSON of docs/supervision.md), with `findings`: the open findings of
+    /// earlier years and whether this year's data shows their problem gone.
+    pub json: J,
+    /// The schools in scope.
+    pub schools: Vec<SchoolMeta>,
+    /// Problems found and subjects judged.
+    pub review: Review,
+    /// The county assessed.
+    pub scope: String,
+}
+
 /// Runs an assessment of a county (or the only county in the data) for a year.
 pub async fn run(store: &Store, method: &str, year: i32, region: Option<&str>, std: &Standards) -> Result<J, AssessError> {
+    Ok(run_full(store, method, year, region, std).await?.json)
+}
+
+/// [`run`], keeping the schools and the problems for findings.
+pub async fn run_full(store: &Store, method: &str, year: i32, region: Option<&str>, std: &Standards) -> Result<Run, AssessError> {
     if !METHODS.contains(&method) {
         return Err(AssessError::Method(method.to_string()));
     }
     let cat = eduplan_assess::catalogue(std);
     let codes: Vec<String> = match method {
         "balance-quality" => eduplan_assess::needed_codes(std),
+        "balance-basic" => std.balance_basic.indicators.iter().cloned().chain(["enrolled_count".to_string()]).collect(),
         "preschool" => ["pre_ger", "pre_puhui_cov", "pre_public_share", "cert_share", "ptr"].map(String::from).to_vec(),
         _ => ["big_class_share", "huge_class_share", "big_class_count", "over_std_class"].map(String::from).to_vec(),
     };
@@ -83,11 +105,143 @@ pub async fn run(store: &Store, method: &str, year: i32, region: Option<&str>, s
         })
         .filter(|s| s.township.starts_with(eduplan_core::schema::region_prefix(&scope)))
         .collect();
-    Ok(match method {
+    let mut json = match method {
         "balance-quality" => serde_json::to_value(eduplan_assess::balance_quality(std, year, &scope, &schools, &c.figures)).expect("serialisable"),
+        "balance-basic" => serde_json::to_value(eduplan_assess::balance_basic(std, year, &scope, &schools, &c.figures, &cat)).expect("serialisable"),
         "preschool" => serde_json::to_value(eduplan_assess::preschool(std, year, &scope, &c.figures)).expect("serialisable"),
         _ => eduplan_assess::class_size(year, &scope, &schools, &c.figures),
-    })
+    };
+    let review = eduplan_assess::problems::review(&json, &schools, std);
+    // next year's assessment says, for every finding still open, whether its problem is gone
+    let today = crate::findings::today();
+    let linked: Vec<J> = crate::findings::open_earlier(store, method, year, &scope)
+        .await?
+        .iter()
+        .map(|f| {
+            let mut v = crate::findings::to_json(f, &today);
+            let gone = review.status(&f.new.source_key);
+            v["gone"] = serde_json::json!(gone);
+            v["proposal"] = serde_json::json!(gone.filter(|g| *g).map(|_| "close"));
+            v
+        })
+        .collect();
+    json["findings"] = J::Array(linked);
+    json["problems"] = review.problems.len().into();
+    Ok(Run { json, schools, review, scope })
+}
+
+/// A table of an assessment: sheet name, header, rows.
+pub type Sheet = (String, Vec<String>, Vec<Vec<eduplan_core::data::Value>>);
+
+/// The indicator codes of an assessment's levels, in order (Q1–Q7, or the eight of 基本均衡).
+pub fn level_codes(a: &J) -> Vec<String> {
+    a["levels"].as_object().and_then(|l| l.values().next()).and_then(|l| l["cv"].as_object()).map(|m| m.keys().cloned().collect()).unwrap_or_default()
+}
+
+/// An assessment as tables (学校, 差异系数, 项目), for Excel and the CLI's table.
+pub fn tables(a: &J, std: &Standards) -> Vec<Sheet> {
+    use eduplan_core::data::Value as V;
+    let yes = |v: &J| match v.as_bool() {
+        Some(true) => "达标",
+        Some(false) => "未达标",
+        None => "待核查",
+    };
+    let num = |v: &J| v.as_f64().map(V::Num).unwrap_or(V::Null);
+    let text = |v: &J| V::Text(v.as_str().unwrap_or_default().to_string());
+    let codes = level_codes(a);
+    let per_school = a["method"] == "balance-quality";
+    let (mut school_rows, mut cv_rows) = (Vec::new(), Vec::new());
+    for (level, l) in a["levels"].as_object().into_iter().flatten().filter(|_| a["method"] != "class-size") {
+        for code in &codes {
+            cv_rows.push(vec![V::Text(level.clone()), V::Text(code.clone()), num(&l["cv"][code]), num(&l["cv_threshold"]), V::Text(yes(&l["cv_passed"][code]).into())]);
+        }
+        for sch in l["schools"].as_array().into_iter().flatten() {
+            let mut r = vec![V::Text(level.clone()), text(&sch["school_id"]), text(&sch["name"]), num(&sch["students"])];
+            r.extend(codes.iter().map(|c| num(&sch["values"][c])));
+            if per_school {
+                r.push(V::Text(yes(&sch["passed"]).into()));
+                let short: Vec<String> = sch["shortfalls"]
+                    .as_object()
+                    .into_iter()
+                    .flatten()
+                    .map(|(k, v)| {
+                        let unit = std.balance_quality.indicator.iter().find(|q| &q.code == k).map(|q| q.unit.as_str()).unwrap_or("");
+                        format!("{k} +{} {unit}", v.as_f64().map(|x| x.to_string()).unwrap_or_else(|| "—".into()))
+                    })
+                    .collect();
+                r.push(V::Text(short.join("；")));
+            }
+            school_rows.push(r);
+        }
+    }
+    let item_rows: Vec<Vec<V>> = a["items"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|i| vec![text(&i["code"]), text(&i["name"]), V::Text(yes(&i["passed"]).into()), num(&i["value"]), num(&i["threshold"]), text(&i["detail"])])
+        .collect();
+    let mut head: Vec<String> = ["学段", "学校标识码", "学校名称", "在校生"].map(String::from).to_vec();
+    head.extend(codes.iter().cloned());
+    if per_school {
+        head.extend(["达标", "差距"].map(String::from));
+    }
+    let mut out = Vec::new();
+    if !school_rows.is_empty() {
+        out.push(("学校".to_string(), head, school_rows));
+        out.push(("差异系数".to_string(), ["学段", "指标", "差异系数", "标准", "达标"].map(String::from).to_vec(), cv_rows));
+    }
+    if a["method"] == "class-size" {
+        let rows = a["levels"]
+            .as_object()
+            .into_iter()
+            .flatten()
+            .map(|(k, l)| vec![V::Text(k.clone()), num(&l["classes"]), num(&l["big"]), num(&l["big_share"]), num(&l["huge_share"]), num(&l["over_standard"])])
+            .collect();
+        out.push(("大班额".to_string(), ["学段", "班级数", "大班额", "大班额占比%", "超大班额占比%", "超标准班额"].map(String::from).to_vec(), rows));
+        let rows = a["schools"].as_array().into_iter().flatten().map(|s| vec![text(&s["school_id"]), text(&s["name"]), num(&s["big"])]).collect();
+        out.push(("学校".to_string(), ["学校标识码", "学校名称", "大班额班级数"].map(String::from).to_vec(), rows));
+    }
+    out.push(("项目".to_string(), ["代码", "项目", "结果", "数值", "标准", "说明"].map(String::from).to_vec(), item_rows));
+    let findings: Vec<Vec<V>> = a["findings"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|f| {
+            let now = match f["gone"].as_bool() {
+                Some(true) => "已消除，建议复查销号",
+                Some(false) => "仍存在",
+                None => "未评估",
+            };
+            vec![num(&f["id"]), num(&f["year"]), text(&f["problem"]), text(&f["state_zh"]), text(&f["deadline"]), V::Text(now.into())]
+        })
+        .collect();
+    if !findings.is_empty() {
+        out.push(("往年问题".to_string(), ["编号", "年度", "问题", "状态", "期限", "本年度"].map(String::from).to_vec(), findings));
+    }
+    out
+}
+
+/// The Word self-assessment report (自评报告) of a run.
+pub async fn report_docx(store: &Store, run: &Run, std: &Standards) -> Result<Vec<u8>, AssessError> {
+    let year = run.json["year"].as_i64().unwrap_or_default() as i32;
+    let vid = store.current_version_id(year).await.map_err(IndicatorError::from)?.ok_or(IndicatorError::NoYear(year))?;
+    let regions = store.load_rows(vid, SheetKind::Regions, None).await.map_err(IndicatorError::from)?;
+    let region_name = regions.rows.iter().find(|r| regions.get(r, "code").display() == run.scope).map(|r| regions.get(r, "name").display()).unwrap_or_else(|| run.scope.clone());
+    let cat = eduplan_assess::catalogue(std);
+    let mut names: std::collections::BTreeMap<String, String> = std.balance_quality.indicator.iter().map(|q| (q.code.clone(), q.name.clone())).collect();
+    for c in &std.balance_basic.indicators {
+        if let Some(i) = cat.get(c) {
+            names.insert(c.clone(), i.name.clone());
+        }
+    }
+    let ctx = eduplan_report::Context {
+        region_name,
+        date: crate::findings::today(),
+        names,
+        units: std.balance_quality.indicator.iter().map(|q| (q.code.clone(), q.unit.clone())).collect(),
+        problems: run.review.problems.iter().map(|p| (p.problem.clone(), p.requirement.clone())).collect(),
+    };
+    Ok(eduplan_report::self_assessment(&run.json, &ctx))
 }
 
 #[derive(Deserialize)]
@@ -96,8 +250,7 @@ pub struct AssessQuery {
     region: Option<String>,
 }
 
-/// GET /api/assess/{method}?year=&region=
-pub async fn get(State(st): State<AppState>, u: AuthUser, Path(method): Path<String>, Query(q): Query<AssessQuery>) -> ApiResult<Json<J>> {
+async fn run_for(st: &AppState, u: &AuthUser, method: &str, q: &AssessQuery) -> ApiResult<(Run, Standards)> {
     let years = st.store.years().await?;
     let year = q.year.or(years.last().copied()).ok_or_else(|| ApiError::not_found("还没有任何学年的数据", "no school year stored yet"))?;
     if let Some(r) = &q.region {
@@ -110,11 +263,38 @@ pub async fn get(State(st): State<AppState>, u: AuthUser, Path(method): Path<Str
     }
     let std = standards(None).map_err(ApiError::internal)?;
     let region = q.region.clone().or_else(|| (u.user.scope_kind == eduplan_store::ScopeKind::Region).then(|| u.user.scope.clone()));
-    match run(&st.store, &method, year, region.as_deref(), &std).await {
-        Ok(v) => Ok(Json(v)),
+    match run_full(&st.store, method, year, region.as_deref(), &std).await {
+        Ok(r) => Ok((r, std)),
         Err(AssessError::Method(m)) => Err(ApiError::not_found(format!("未知的评估方法 {m}"), format!("unknown assessment method {m}"))),
         Err(AssessError::Scope(c)) => Err(ApiError::bad_request(format!("数据包含多个县（{c}），请指定 region"), format!("several counties ({c}); pass region"))),
         Err(AssessError::Indicators(IndicatorError::NoYear(y))) => Err(ApiError::not_found(format!("{y} 学年没有数据"), format!("no data for school year {y}"))),
         Err(e) => Err(ApiError::internal(e)),
     }
+}
+
+/// GET /api/assess/{method}?year=&region=
+pub async fn get(State(st): State<AppState>, u: AuthUser, Path(method): Path<String>, Query(q): Query<AssessQuery>) -> ApiResult<Json<J>> {
+    Ok(Json(run_for(&st, &u, &method, &q).await?.0.json))
+}
+
+/// GET /api/assess/{method}/docx: the Word self-assessment report (自评报告).
+pub async fn docx(State(st): State<AppState>, u: AuthUser, Path(method): Path<String>, Query(q): Query<AssessQuery>) -> ApiResult<Response> {
+    let (run, std) = run_for(&st, &u, &method, &q).await?;
+    let bytes = report_docx(&st.store, &run, &std).await.map_err(ApiError::internal)?;
+    let name = format!("{}-{}-自评报告.docx", run.scope, run.json["year"]);
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/vnd.openxmlformats-officedocument.wordprocessingml.document".to_string()),
+            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"report.docx\"; filename*=UTF-8''{}", crate::api::percent_encode(&name))),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
+/// GET /api/assess/{method}/xlsx: the assessment's tables as Excel.
+pub async fn xlsx(State(st): State<AppState>, u: AuthUser, Path(method): Path<String>, Query(q): Query<AssessQuery>) -> ApiResult<Response> {
+    let (run, std) = run_for(&st, &u, &method, &q).await?;
+    let bytes = eduplan_ingest::write::tables_xlsx(&tables(&run.json, &std)).map_err(ApiError::internal)?;
+    Ok(crate::api::xlsx_response(bytes, &format!("{}-{}-{method}.xlsx", run.scope, run.json["year"])))
 }

@@ -8,6 +8,7 @@ pub mod api;
 pub mod assess;
 pub mod auth;
 pub mod error;
+pub mod findings;
 pub mod indicators;
 pub mod openapi;
 
@@ -72,6 +73,18 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("delete", "/api/indicators/custom/{code}"),
     ("get", "/api/regions/geo"),
     ("get", "/api/assess/{method}"),
+    ("get", "/api/assess/{method}/docx"),
+    ("get", "/api/assess/{method}/xlsx"),
+    ("get", "/api/findings"),
+    ("post", "/api/findings/generate"),
+    ("post", "/api/findings/check"),
+    ("get", "/api/findings/{id}"),
+    ("post", "/api/findings/{id}/act"),
+    ("post", "/api/findings/{id}/comment"),
+    ("post", "/api/findings/{id}/escalate"),
+    ("post", "/api/findings/{id}/deadline"),
+    ("post", "/api/findings/{id}/attachments"),
+    ("get", "/api/findings/{id}/attachments/{aid}"),
     ("get", "/api/openapi.json"),
 ];
 
@@ -100,6 +113,18 @@ pub fn router(store: Store) -> Router {
         .route("/api/indicators/custom/{code}", axum::routing::delete(indicators::undefine))
         .route("/api/regions/geo", get(indicators::geo))
         .route("/api/assess/{method}", get(assess::get))
+        .route("/api/assess/{method}/docx", get(assess::docx))
+        .route("/api/assess/{method}/xlsx", get(assess::xlsx))
+        .route("/api/findings", get(findings::list))
+        .route("/api/findings/generate", post(findings::generate_route))
+        .route("/api/findings/check", post(findings::check_route))
+        .route("/api/findings/{id}", get(findings::get))
+        .route("/api/findings/{id}/act", post(findings::act))
+        .route("/api/findings/{id}/comment", post(findings::comment))
+        .route("/api/findings/{id}/escalate", post(findings::escalate))
+        .route("/api/findings/{id}/deadline", post(findings::deadline))
+        .route("/api/findings/{id}/attachments", post(findings::attach))
+        .route("/api/findings/{id}/attachments/{aid}", get(findings::download))
         .route("/api/openapi.json", get(|| async { axum::Json(openapi::document()) }))
         .route("/api/{*rest}", get(api_not_found).post(api_not_found))
         .fallback(static_handler)

@@ -20,7 +20,7 @@ fn id_param(desc: &str, ty: &str) -> Value {
 /// The document.
 pub fn document() -> Value {
     let obj = json!({"type": "object"});
-    json!({
+    let mut doc = json!({
       "openapi": "3.1.0",
       "info": {"title": "eduplan API", "version": env!("CARGO_PKG_VERSION"),
                "description": "Education planning and supervision for county bureaus. All routes except login need `Authorization: Bearer <token>`."},
@@ -95,7 +95,7 @@ pub fn document() -> Value {
             "responses": {"200": {"description": "ok, with the stage"}, "400": {"description": "formula error with error.position"}}}},
         "/api/indicators/custom/{code}": {"delete": {"summary": "delete a user-defined indicator (audited with its formulas)",
             "parameters": [id_param("indicator code", "string")], "responses": {"204": {"description": "deleted"}}}},
-        "/api/assess/{method}": {"get": {"summary": "a supervision assessment (督导评估): balance-quality, preschool or class-size, of a county",
+        "/api/assess/{method}": {"get": {"summary": "a supervision assessment (督导评估): balance-quality, balance-basic, preschool or class-size, of a county; `findings` links each open finding of earlier years to whether its problem is gone",
             "parameters": [id_param("method", "string"), year_param(), {"name": "region", "in": "query", "schema": {"type": "string"}}],
             "responses": ok("assessment", obj.clone())}},
         "/api/regions/geo": {"get": {"summary": "township boundaries as a GeoJSON FeatureCollection (empty when the data has none)",
@@ -103,5 +103,52 @@ pub fn document() -> Value {
         "/api/audit": {"get": {"summary": "the audit log (administrators)", "responses": ok("audit records", obj.clone())}},
         "/api/openapi.json": {"get": {"summary": "this document", "security": [], "responses": {"200": {"description": "OpenAPI"}}}}
       }
+    });
+    if let (Some(paths), Value::Object(more)) = (doc["paths"].as_object_mut(), findings_paths(&obj)) {
+        paths.extend(more);
+    }
+    doc
+}
+
+/// The findings routes (a separate `json!` keeps the macro within its recursion limit).
+fn findings_paths(obj: &Value) -> Value {
+    json!({
+        "/api/assess/{method}/docx": {"get": {"summary": "the self-assessment report (自评报告) as Word",
+            "parameters": [{"name": "method", "in": "path", "required": true, "schema": {"type": "string"}}, {"name": "year", "in": "query", "schema": {"type": "integer"}}, {"name": "region", "in": "query", "schema": {"type": "string"}}],
+            "responses": {"200": {"description": ".docx"}}}},
+        "/api/assess/{method}/xlsx": {"get": {"summary": "the assessment's tables as Excel",
+            "parameters": [{"name": "method", "in": "path", "required": true, "schema": {"type": "string"}}, {"name": "year", "in": "query", "schema": {"type": "integer"}}, {"name": "region", "in": "query", "schema": {"type": "string"}}],
+            "responses": {"200": {"description": ".xlsx"}}}},
+        "/api/findings": {"get": {"summary": "findings (督导问题) the user sees, with counts by state and overdue (逾期)",
+            "parameters": [year_param(), {"name": "state", "in": "query", "schema": {"type": "string", "enum": ["open", "in_progress", "pending_review", "closed"]}},
+                           {"name": "method", "in": "query", "schema": {"type": "string"}}, {"name": "overdue", "in": "query", "schema": {"type": "boolean"}}],
+            "responses": ok("{today, counts, findings}", obj.clone())}},
+        "/api/findings/generate": {"post": {"summary": "turn every problem of an assessment into a finding (supervision office); one open finding per problem",
+            "requestBody": {"content": {"application/json": {"schema": {"type": "object", "required": ["method", "year", "deadline"], "properties": {
+                "method": {"type": "string"}, "year": {"type": "integer"}, "region": {"type": "string"}, "deadline": {"type": "string", "format": "date"}, "responsible": {"type": "string"}}}}}},
+            "responses": ok("{problems, created, skipped}", obj.clone())}},
+        "/api/findings/check": {"post": {"summary": "check open findings of earlier years against this year's assessment; records gone / still there",
+            "requestBody": {"content": {"application/json": {"schema": {"type": "object", "required": ["method", "year"], "properties": {
+                "method": {"type": "string"}, "year": {"type": "integer"}, "region": {"type": "string"}}}}}},
+            "responses": ok("{checked: [{id, gone}]}", obj.clone())}},
+        "/api/findings/{id}": {"get": {"summary": "a finding with its history (events), evidence files and the actions open to this user",
+            "parameters": [id_param("finding id", "integer")], "responses": ok("finding", obj.clone())}},
+        "/api/findings/{id}/act": {"post": {"summary": "workflow step: start (待整改→整改中), submit (→待复查, text required), close (→已销号), reject (→整改中, text required); 409 when the state does not allow it, 403 when the user may not",
+            "parameters": [id_param("finding id", "integer")],
+            "requestBody": {"content": {"application/json": {"schema": {"type": "object", "required": ["action"], "properties": {"action": {"type": "string"}, "text": {"type": "string"}}}}}},
+            "responses": ok("finding", obj.clone())}},
+        "/api/findings/{id}/comment": {"post": {"summary": "add a comment", "parameters": [id_param("finding id", "integer")],
+            "requestBody": {"content": {"application/json": {"schema": {"type": "object", "properties": {"text": {"type": "string"}}}}}}, "responses": ok("ok", obj.clone())}},
+        "/api/findings/{id}/escalate": {"post": {"summary": "record 约谈 (interview), 通报 (notice) or 问责 (accountability)", "parameters": [id_param("finding id", "integer")],
+            "requestBody": {"content": {"application/json": {"schema": {"type": "object", "required": ["escalation"], "properties": {"escalation": {"type": "string"}, "text": {"type": "string"}}}}}},
+            "responses": ok("finding", obj.clone())}},
+        "/api/findings/{id}/deadline": {"post": {"summary": "change the deadline (supervision office), with a reason", "parameters": [id_param("finding id", "integer")],
+            "requestBody": {"content": {"application/json": {"schema": {"type": "object", "required": ["deadline"], "properties": {"deadline": {"type": "string", "format": "date"}, "reason": {"type": "string"}}}}}},
+            "responses": ok("finding", obj.clone())}},
+        "/api/findings/{id}/attachments": {"post": {"summary": "upload an evidence file (佐证材料), multipart field `file`", "parameters": [id_param("finding id", "integer")],
+            "responses": ok("{id, name, size, mime}", obj.clone())}},
+        "/api/findings/{id}/attachments/{aid}": {"get": {"summary": "download an evidence file",
+            "parameters": [id_param("finding id", "integer"), {"name": "aid", "in": "path", "required": true, "schema": {"type": "integer"}}],
+            "responses": {"200": {"description": "the file"}}}}
     })
 }

@@ -288,3 +288,157 @@ async fn indicators_custom_formulas_map_and_export() {
     let bytes = res.into_body().collect().await.unwrap().to_bytes();
     assert_eq!(&bytes[..2], b"PK", "an xlsx is a zip");
 }
+
+async fn raw(app: &App, method: &str, uri: &str, token: &str, content_type: Option<&str>, body: Vec<u8>) -> (StatusCode, Vec<u8>) {
+    let mut req = Request::builder().method(method).uri(uri).header("authorization", format!("Bearer {token}"));
+    if let Some(ct) = content_type {
+        req = req.header("content-type", ct);
+    }
+    let res = app.router.clone().oneshot(req.body(Body::from(body)).unwrap()).await.unwrap();
+    let status = res.status();
+    (status, res.into_body().collect().await.unwrap().to_bytes().to_vec())
+}
+
+fn docx_text(bytes: &[u8]) -> String {
+    use std::io::Read;
+    let mut z = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("a .docx is a zip");
+    let mut s = String::new();
+    z.by_name("word/document.xml").unwrap().read_to_string(&mut s).unwrap();
+    s
+}
+
+#[tokio::test]
+async fn findings_from_an_assessment_through_rectification_with_school_scope() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path().join("t.db").to_str().unwrap()).await.unwrap();
+    let ds = eduplan_synth::generate(&eduplan_synth::Options { counties: 1, seed: 5, years: (2023, 2024) });
+    store.apply(&plan_import(ds, vec![], &Default::default()), "test", "seed").await.unwrap();
+    store.upsert_user("dudao", "督导室", "dudao123", Role::Supervisor, ScopeKind::All, "").await.unwrap();
+    store.upsert_user("plan", "规划科", "plan123", Role::Planner, ScopeKind::All, "").await.unwrap();
+    store.upsert_user("pub", "公众", "pub123", Role::Public, ScopeKind::All, "").await.unwrap();
+    let app = App { router: router(store.clone()), _dir: dir };
+    let sup = login(&app, "dudao", "dudao123").await;
+
+    // only the supervision office turns problems into findings
+    let body = json!({"method": "balance-quality", "year": 2023, "deadline": "2020-01-01"});
+    let (s, _) = call(&app, "POST", "/api/findings/generate", Some(&login(&app, "plan", "plan123").await), Some(body.clone())).await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    let (s, g) = call(&app, "POST", "/api/findings/generate", Some(&sup), Some(json!({"method": "balance-quality", "year": 2023, "deadline": "明年"}))).await;
+    assert_eq!(s, StatusCode::CONFLICT, "a bad date is refused: {g}");
+    let (s, g) = call(&app, "POST", "/api/findings/generate", Some(&sup), Some(body.clone())).await;
+    assert_eq!(s, StatusCode::OK, "{g}");
+    let created = g["created"].as_array().unwrap().len();
+    let (_, a2023) = call(&app, "GET", "/api/assess/balance-quality?year=2023", Some(&sup), None).await;
+    assert!(created > 0);
+    assert_eq!(created as u64, a2023["problems"].as_u64().unwrap(), "one finding per problem of the assessment");
+    let (_, again) = call(&app, "POST", "/api/findings/generate", Some(&sup), Some(body)).await;
+    assert_eq!((again["created"].as_array().unwrap().len(), again["skipped"].as_u64()), (0, Some(created as u64)), "re-running adds nothing");
+
+    // the deadline has passed: all overdue
+    let (_, list) = call(&app, "GET", "/api/findings", Some(&sup), None).await;
+    assert_eq!(list["counts"]["open"], created);
+    assert_eq!(list["counts"]["overdue"], created);
+    let (_, overdue) = call(&app, "GET", "/api/findings?overdue=true", Some(&sup), None).await;
+    assert_eq!(overdue["findings"].as_array().unwrap().len(), created);
+
+    // two schools with findings, a school user for each
+    let findings = list["findings"].as_array().unwrap();
+    let mut schools: Vec<&str> = findings.iter().filter_map(|f| f["school_id"].as_str()).filter(|s| !s.is_empty()).collect();
+    schools.sort();
+    schools.dedup();
+    assert!(schools.len() >= 2, "the synthetic county has several failing schools");
+    let (x, y) = (schools[0], schools[1]);
+    store.upsert_user("sx", "学校X", "school123", Role::School, ScopeKind::School, x).await.unwrap();
+    let sx = login(&app, "sx", "school123").await;
+    let (_, mine) = call(&app, "GET", "/api/findings", Some(&sx), None).await;
+    let mine = mine["findings"].as_array().unwrap().clone();
+    assert!(!mine.is_empty() && mine.iter().all(|f| f["school_id"] == x), "a school sees its own findings only");
+    let own = mine[0]["id"].as_i64().unwrap();
+    let other = findings.iter().find(|f| f["school_id"] == y).unwrap()["id"].as_i64().unwrap();
+    let county = findings.iter().find(|f| f["school_id"] == "").unwrap()["id"].as_i64().unwrap();
+    for id in [other, county] {
+        let (s, _) = call(&app, "GET", &format!("/api/findings/{id}"), Some(&sx), None).await;
+        assert_eq!(s, StatusCode::NOT_FOUND, "another school's or the county's finding is invisible");
+        let (s, _) = call(&app, "POST", &format!("/api/findings/{id}/act"), Some(&sx), Some(json!({"action": "start"}))).await;
+        assert_eq!(s, StatusCode::NOT_FOUND, "and cannot be touched");
+        assert_eq!(store.finding(id).await.unwrap().state, eduplan_core::finding::FindingState::Open);
+    }
+    let (s, _) = call(&app, "GET", "/api/findings", Some(&login(&app, "pub", "pub123").await), None).await;
+    assert_eq!(s, StatusCode::FORBIDDEN, "the public sees no findings");
+
+    // illegal transitions: 409; a school closing its own: 403
+    let act = |id: i64, action: &str, text: &str| (format!("/api/findings/{id}/act"), json!({"action": action, "text": text}));
+    let (u, b) = act(own, "close", "");
+    let (s, v) = call(&app, "POST", &u, Some(&sup), Some(b)).await;
+    assert_eq!(s, StatusCode::CONFLICT, "{v}");
+    assert!(v["error"]["message_zh"].as_str().unwrap().contains("待整改"));
+    let (_, detail) = call(&app, "GET", &format!("/api/findings/{own}"), Some(&sx), None).await;
+    assert_eq!(detail["actions"], json!(["start"]), "the school is offered only what it may do");
+    let (u, b) = act(own, "start", "");
+    assert_eq!(call(&app, "POST", &u, Some(&sx), Some(b)).await.0, StatusCode::OK);
+    let (u, b) = act(own, "submit", "");
+    assert_eq!(call(&app, "POST", &u, Some(&sx), Some(b)).await.0, StatusCode::CONFLICT, "submitting needs what was done");
+    let (u, b) = act(own, "submit", "已新增多媒体教室 3 间");
+    let (s, v) = call(&app, "POST", &u, Some(&sx), Some(b)).await;
+    assert_eq!((s, v["state"].as_str(), v["overdue"].as_bool()), (StatusCode::OK, Some("pending_review"), Some(false)));
+    let (u, b) = act(own, "close", "");
+    assert_eq!(call(&app, "POST", &u, Some(&sx), Some(b)).await.0, StatusCode::FORBIDDEN, "re-inspection belongs to the supervision office");
+    let (s, _) = call(&app, "POST", &format!("/api/findings/{own}/escalate"), Some(&sx), Some(json!({"escalation": "notice"}))).await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    let (s, v) = call(&app, "POST", &format!("/api/findings/{own}/escalate"), Some(&sup), Some(json!({"escalation": "约谈", "text": "逾期"}))).await;
+    assert_eq!((s, v["escalation_zh"].as_str()), (StatusCode::OK, Some("约谈")));
+
+    // evidence: the school uploads, the supervision office downloads the same bytes
+    let boundary = "XB";
+    let mp = format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"验收单.txt\"\r\nContent-Type: text/plain\r\n\r\n验收合格\r\n--{boundary}--\r\n");
+    let (s, up) = raw(&app, "POST", &format!("/api/findings/{own}/attachments"), &sx, Some(&format!("multipart/form-data; boundary={boundary}")), mp.into_bytes()).await;
+    assert_eq!(s, StatusCode::OK, "{}", String::from_utf8_lossy(&up));
+    let aid = serde_json::from_slice::<Value>(&up).unwrap()["id"].as_i64().unwrap();
+    let (s, bytes) = raw(&app, "GET", &format!("/api/findings/{own}/attachments/{aid}"), &sup, None, vec![]).await;
+    assert_eq!((s, String::from_utf8(bytes).unwrap().as_str()), (StatusCode::OK, "验收合格"));
+
+    let (u, b) = act(own, "close", "");
+    let (s, v) = call(&app, "POST", &u, Some(&sup), Some(b)).await;
+    assert_eq!((s, v["state"].as_str()), (StatusCode::OK, Some("closed")));
+    let (_, detail) = call(&app, "GET", &format!("/api/findings/{own}"), Some(&sup), None).await;
+    let kinds: Vec<&str> = detail["events"].as_array().unwrap().iter().map(|e| e["kind"].as_str().unwrap()).collect();
+    assert_eq!(kinds, ["create", "start", "submit", "escalate", "attach", "close"]);
+    assert_eq!(detail["events"][2]["actor"], "sx", "every step says who");
+
+    // next year's assessment links every open finding of 2023 to whether its problem is gone
+    let (_, a2024) = call(&app, "GET", "/api/assess/balance-quality?year=2024", Some(&sup), None).await;
+    let linked = a2024["findings"].as_array().unwrap();
+    assert_eq!(linked.len(), created - 1, "every 2023 finding but the closed one");
+    assert!(linked.iter().all(|f| f["gone"].is_boolean() || f["gone"].is_null()));
+    let (s, chk) = call(&app, "POST", "/api/findings/check", Some(&sup), Some(json!({"method": "balance-quality", "year": 2024}))).await;
+    assert_eq!(s, StatusCode::OK);
+    let checked = chk["checked"].as_array().unwrap();
+    assert!(!checked.is_empty(), "2024 judges the 2023 problems again");
+    for c in checked {
+        let f = linked.iter().find(|f| f["id"] == c["id"]).unwrap();
+        assert_eq!(f["gone"], c["gone"], "the check records what the assessment shows");
+        let (_, d) = call(&app, "GET", &format!("/api/findings/{}", c["id"]), Some(&sup), None).await;
+        assert_eq!(d["check"]["year"], 2024);
+        assert_eq!(d["proposal"].as_str() == Some("close"), c["gone"] == true);
+    }
+
+    // the self-assessment report and the tables
+    let (s, docx) = raw(&app, "GET", "/api/assess/balance-quality/docx?year=2024", &sup, None, vec![]).await;
+    assert_eq!(s, StatusCode::OK);
+    let text = docx_text(&docx);
+    assert!(text.contains("县域义务教育优质均衡发展督导评估自评报告"));
+    let school = a2024["levels"]["小学"]["schools"][0]["name"].as_str().unwrap();
+    assert!(text.contains(school), "every school is in the report");
+    assert!(text.contains("往年问题整改情况"));
+    let (s, xlsx) = raw(&app, "GET", "/api/assess/balance-quality/xlsx?year=2024", &sup, None, vec![]).await;
+    assert_eq!((s, &xlsx[..2]), (StatusCode::OK, b"PK".as_slice()));
+    let (s, _) = raw(&app, "GET", "/api/assess/balance-quality/docx?year=2024", &sx, None, vec![]).await;
+    assert_eq!(s, StatusCode::FORBIDDEN, "school users cannot see the county report");
+
+    // 基本均衡 through the same route
+    let (s, bb) = call(&app, "GET", "/api/assess/balance-basic?year=2024", Some(&sup), None).await;
+    assert_eq!(s, StatusCode::OK, "{bb}");
+    assert_eq!(bb["method"], "balance-basic");
+    let codes: Vec<&str> = bb["items"].as_array().unwrap().iter().map(|i| i["code"].as_str().unwrap()).collect();
+    assert_eq!(codes, ["B1", "B2"]);
+}

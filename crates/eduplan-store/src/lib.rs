@@ -5,6 +5,7 @@
 //!   (`data_versions`); rows of every sheet carry their `version_id`; the current version of a
 //!   year is its highest. Earlier versions stay readable.
 //! - Writes happen in one transaction; an import with errors never reaches this crate.
+//! - Supervision findings keep their whole history (`finding_events`) besides the audit log.
 //! - Users, sessions and the audit log live here too, so every write can say who made it.
 //!
 //! Migrations are numbered SQL files per backend under `migrations/`, run on open.
@@ -12,10 +13,12 @@
 
 mod auth;
 mod custom;
+mod findings;
 mod years;
 
 pub use auth::{Role, ScopeKind, User};
 pub use custom::CustomIndicator;
+pub use findings::{Attachment, Finding, FindingEvent, FindingFilter, NewFinding};
 pub use years::{VersionInfo, YearSummary};
 
 use sqlx::any::{AnyPoolOptions, AnyRow};
@@ -36,6 +39,9 @@ pub enum StoreError {
     /// A request the store refuses (e.g. a duplicate user name).
     #[error("{0}")]
     Invalid(String),
+    /// A finding's workflow refused the change (wrong state, or not this user's to make).
+    #[error("{0}")]
+    Refused(eduplan_core::finding::WorkflowError),
 }
 
 /// Result alias.
@@ -133,4 +139,10 @@ impl Store {
 /// Current time as RFC 3339 text (UTC), the store's timestamp format on both backends.
 pub fn now() -> String {
     chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}
+
+/// Today in China (UTC+8) as YYYY-MM-DD: finding deadlines end at Beijing midnight.
+pub fn today() -> String {
+    let cst = chrono::FixedOffset::east_opt(8 * 3600).expect("valid offset");
+    chrono::Utc::now().with_timezone(&cst).format("%Y-%m-%d").to_string()
 }

@@ -204,3 +204,87 @@ async fn custom_indicators_are_saved_audited_and_deleted_with_their_formulas_kep
         assert!(log.iter().any(|r| r.2 == "indicator.define"));
     }
 }
+
+fn new_finding(key: &str, school: &str, deadline: &str) -> eduplan_store::NewFinding {
+    eduplan_store::NewFinding {
+        source_key: key.into(),
+        method: "balance-quality".into(),
+        year: 2023,
+        code: "resources".into(),
+        level: "小学".into(),
+        school_id: school.into(),
+        region: "360721001".into(),
+        problem: format!("{school} 资源配置未达标"),
+        requirement: "Q7 +3 间网络多媒体教室".into(),
+        severity: eduplan_core::finding::Severity::Major,
+        responsible: format!("{school} 学校"),
+        deadline: deadline.into(),
+    }
+}
+
+#[tokio::test]
+async fn findings_follow_the_workflow_and_keep_their_whole_history() {
+    use eduplan_core::finding::{Action, Actor, Escalation, FindingState};
+    use eduplan_store::{FindingFilter, StoreError};
+    for b in backends().await {
+        let s = &b.store;
+        let (ids, skipped) = s.create_findings(&[new_finding("k:A", "A", "2024-06-30"), new_finding("k:B", "B", "2099-12-31")], "dudao").await.unwrap();
+        assert_eq!((ids.len(), skipped), (2, 0), "{}", b.name);
+        // the same problems again: nothing new while their findings are open
+        let (again, skipped) = s.create_findings(&[new_finding("k:A", "A", "2024-06-30")], "dudao").await.unwrap();
+        assert_eq!((again.len(), skipped), (0, 1), "{}", b.name);
+        // a bad deadline refuses the whole batch
+        assert!(s.create_findings(&[new_finding("k:C", "C", "2024-02-30")], "dudao").await.is_err());
+        assert_eq!(s.findings(&FindingFilter::default()).await.unwrap().len(), 2, "{}", b.name);
+
+        let a = ids[0];
+        // overdue from dates: A's deadline has passed, B's has not
+        let all = s.findings(&FindingFilter::default()).await.unwrap();
+        let fa = all.iter().find(|f| f.id == a).unwrap();
+        assert!(fa.overdue("2024-07-01") && !fa.overdue("2024-06-30"), "{}", b.name);
+        assert!(!all.iter().find(|f| f.id == ids[1]).unwrap().overdue("2026-01-01"));
+
+        // an illegal step changes nothing
+        let e = s.act_on_finding(a, Action::Close, Actor::Supervisor, "dudao", "").await.unwrap_err();
+        assert!(matches!(e, StoreError::Refused(ref w) if !w.forbidden), "{}: {e}", b.name);
+        assert_eq!(s.finding(a).await.unwrap().state, FindingState::Open);
+        // a school may start and submit, never close
+        s.act_on_finding(a, Action::Start, Actor::School, "school", "").await.unwrap();
+        assert!(s.act_on_finding(a, Action::Submit, Actor::School, "school", " ").await.is_err(), "submit needs a text");
+        let f = s.act_on_finding(a, Action::Submit, Actor::School, "school", "新增 3 间多媒体教室").await.unwrap();
+        assert_eq!(f.state, FindingState::PendingReview);
+        assert!(!f.overdue("2030-01-01"), "handed in: not overdue however late");
+        let e = s.act_on_finding(a, Action::Close, Actor::School, "school", "").await.unwrap_err();
+        assert!(matches!(e, StoreError::Refused(ref w) if w.forbidden), "{}", b.name);
+        s.act_on_finding(a, Action::Reject, Actor::Supervisor, "dudao", "只完成 2 间").await.unwrap();
+        s.escalate_finding(a, Escalation::Notice, Actor::Supervisor, "dudao", "").await.unwrap();
+        // the strongest escalation stays
+        let f = s.escalate_finding(a, Escalation::Interview, Actor::Supervisor, "dudao", "约谈校长").await.unwrap();
+        assert_eq!(f.escalation, Some(Escalation::Notice));
+        assert!(s.escalate_finding(a, Escalation::Notice, Actor::School, "school", "").await.is_err());
+        let f = s.set_finding_deadline(a, "2025-03-31", Actor::Supervisor, "dudao", "施工周期").await.unwrap();
+        assert_eq!(f.new.deadline, "2025-03-31");
+        assert!(s.set_finding_deadline(a, "2025-03-31", Actor::School, "school", "").await.is_err());
+        s.comment_finding(a, Actor::School, "school", "设备已到货").await.unwrap();
+        let att = s.attach_to_finding(a, "验收单.pdf", "application/pdf", b"%PDF-1.4 demo", Actor::School, "school").await.unwrap();
+        let (meta, bytes) = s.finding_attachment(a, att.id).await.unwrap();
+        assert_eq!((meta.name.as_str(), bytes.as_slice()), ("验收单.pdf", b"%PDF-1.4 demo".as_slice()), "{}", b.name);
+        assert!(s.finding_attachment(ids[1], att.id).await.is_err(), "an attachment belongs to its finding");
+        s.record_finding_check(a, 2024, true, "dudao").await.unwrap();
+        s.act_on_finding(a, Action::Submit, Actor::School, "school", "补齐").await.unwrap();
+        let f = s.act_on_finding(a, Action::Close, Actor::Supervisor, "dudao", "").await.unwrap();
+        assert_eq!((f.state, f.check), (FindingState::Closed, Some((2024, true))));
+
+        let kinds: Vec<String> = s.finding_events(a).await.unwrap().into_iter().map(|e| e.kind).collect();
+        assert_eq!(kinds, ["create", "start", "submit", "reject", "escalate", "escalate", "deadline", "comment", "attach", "check", "submit", "close"], "{}", b.name);
+        let audit = s.audit_log(100).await.unwrap();
+        assert!(audit.iter().any(|r| r.2 == "finding.reject" && r.1 == "dudao" && r.4.contains("待复查 → 整改中")), "{}", b.name);
+        // closed: the same problem may be found again
+        let (again, _) = s.create_findings(&[new_finding("k:A", "A", "2025-06-30")], "dudao").await.unwrap();
+        assert_eq!(again.len(), 1, "{}", b.name);
+        let by_state = s.findings(&FindingFilter { state: Some(FindingState::Closed), ..Default::default() }).await.unwrap();
+        assert_eq!(by_state.iter().map(|f| f.id).collect::<Vec<_>>(), [a]);
+        let by_school = s.findings(&FindingFilter { school_id: Some("B".into()), year: Some(2023), ..Default::default() }).await.unwrap();
+        assert_eq!(by_school.len(), 1);
+    }
+}

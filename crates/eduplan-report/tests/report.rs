@@ -1,0 +1,61 @@
+//! The self-assessment report says what the assessment says: verdict, every school, shortfalls
+//! with their units, items, problems, and earlier findings.
+
+use std::io::Read;
+
+use eduplan_report::{self_assessment, Context};
+use serde_json::json;
+
+fn text(bytes: &[u8]) -> String {
+    let mut z = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let mut s = String::new();
+    z.by_name("word/document.xml").unwrap().read_to_string(&mut s).unwrap();
+    s
+}
+
+#[test]
+fn the_report_carries_the_assessment() {
+    let a = json!({
+        "method": "balance-quality", "year": 2024, "scope": "360721", "standards": "national-2017", "passed": false,
+        "failing": ["小学 东风小学（3607210001）资源配置未达标：5 项达标"],
+        "levels": {"小学": {"cv": {"Q1": 0.31, "Q7": 0.52}, "cv_threshold": 0.5, "cv_passed": {"Q1": true, "Q7": false},
+            "cv_explain": {"Q7": {"mean": 2.5, "top": [{"school_id": "3607210001", "name": "东风小学", "value": 0.8, "contribution": 1.0}], "cv_if_fixed": 0.4123}},
+            "schools": [{"school_id": "3607210001", "name": "东风小学", "students": 820, "values": {"Q1": 4.5, "Q7": 0.8}, "passed": false, "shortfalls": {"Q7": 12}, "reached": 5},
+                        {"school_id": "3607210002", "name": "红旗小学", "students": 640, "values": {"Q1": 5.1, "Q7": 2.6}, "passed": true, "shortfalls": {}, "reached": 7}]}},
+        "items": [{"code": "G5", "name": "教师交流轮岗比例", "passed": false, "value": 6.5, "threshold": 10, "detail": "6.5 %，标准 ≥ 10 %"}],
+        "findings": [{"year": 2023, "problem": "红旗小学 有 2 个大班额", "state_zh": "整改中", "deadline": "2024-06-30", "gone": true}]
+    });
+    let ctx = Context {
+        region_name: "青山县".into(),
+        date: "2025-03-01".into(),
+        names: [("Q7".to_string(), "每百名学生拥有网络多媒体教室数".to_string())].into(),
+        units: [("Q7".to_string(), "间网络多媒体教室".to_string())].into(),
+        problems: vec![("东风小学（小学）资源配置未达标".into(), "Q7 网络多媒体教室：+12 间网络多媒体教室".into())],
+    };
+    let t = text(&self_assessment(&a, &ctx));
+    for want in [
+        "青山县县域义务教育优质均衡发展督导评估自评报告",
+        "尚未达到标准要求",
+        "东风小学",
+        "红旗小学",
+        "Q7 +12 间网络多媒体教室",
+        "0.4123",
+        "教师交流轮岗比例",
+        "往年问题整改情况",
+        "问题已消除，申请复查销号",
+        "2025-03-01",
+    ] {
+        assert!(t.contains(want), "the report lacks {want}");
+    }
+}
+
+#[test]
+fn a_passing_class_size_report_has_its_own_title_and_no_school_tables() {
+    let a = json!({"method": "class-size", "year": 2024, "scope": "360721", "passed": true, "failing": [],
+        "levels": {"全部": {"classes": 120, "big": 0, "big_share": 0.0, "huge_share": 0.0, "over_standard": 3}}, "schools": []});
+    let t = text(&self_assessment(&a, &Context { region_name: "青山县".into(), ..Default::default() }));
+    assert!(t.contains("大班额专项督导自查报告"));
+    assert!(t.contains("各项可量化指标均达到标准要求"));
+    assert!(t.contains("本年度评估未发现可量化的问题"));
+    assert!(!t.contains("资源配置与校际差异"));
+}
