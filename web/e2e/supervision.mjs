@@ -1,5 +1,6 @@
 // Browser test of the 督导评估 page against a running backend: the 优质均衡 verdict, the 小学 school
-// table and a shortfall against GET /api/assess/balance-quality, then the 大班额 count against
+// table and a shortfall against GET /api/assess/balance-quality, the on-site check (现场核查) of item
+// S1 with an evidence file (admin / supervisor users), then the 大班额 count against
 // GET /api/assess/class-size.
 //
 //   EDUPLAN_URL=http://127.0.0.1:18080 EDUPLAN_USER=admin EDUPLAN_PASSWORD=... \
@@ -148,7 +149,69 @@ async function main() {
       await shot(page, 'supervision-schools.png')
     }
 
-    // 3. 大班额
+    // 3. 现场核查 of S1 (社会认可度): 达标 with a note and an evidence file, in one multipart POST
+    step('record the on-site check of S1')
+    const s1 = (bq.items || []).find((it) => it.code === 'S1')
+    assert(s1, `${bqPath} has no item S1`)
+    const s1Btn = page.locator('[data-testid="evidence-btn"][data-code="S1"]')
+    if (!['admin', 'supervisor'].includes(me.role)) {
+      assert(!(await s1Btn.count()), `user ${USER} (${me.role}) sees 录入核查结果, only admin / supervisor may record`)
+      console.log(`  role ${me.role}: no 录入核查结果 button (skipped)`)
+    } else {
+      assert(s1.passed == null || s1.evidence, `S1 is decided by the data (passed=${s1.passed}) and has no evidence: nothing to check on site`)
+      await s1Btn.scrollIntoViewIfNeeded().catch(() => fail('no 录入核查结果 button on item S1'))
+      assert((await s1Btn.textContent()).includes('录入核查结果'), `the S1 button says "${(await s1Btn.textContent()).trim()}"`)
+      await s1Btn.click()
+      const dlg = page.locator('[data-testid="evidence-dialog"]')
+      await dlg.waitFor({ state: 'visible' }).catch(() => fail('the 录入核查结果 dialog did not open'))
+      assert((await dlg.getAttribute('data-code')) === 'S1', `the dialog is for ${await dlg.getAttribute('data-code')}, not S1`)
+      await dlg.locator('[data-testid="evidence-passed-yes"]').click()
+      const note = `e2e 问卷抽样 ${Date.now()}`
+      await dlg.locator('textarea[data-testid="evidence-note"]').fill(note)
+      const fileName = 'S1-社会认可度问卷.txt'
+      await dlg.locator('[data-testid="evidence-file"] input[type="file"]').setInputFiles({
+        name: fileName, mimeType: 'text/plain', buffer: Buffer.from('社会认可度问卷：有效问卷 412 份，满意 371 份（90.0%）\n', 'utf8'),
+      })
+      const picker = dlg.locator('[data-testid="evidence-file"]')
+      await picker.locator('.el-upload-list__item', { hasText: fileName }).waitFor({ state: 'visible' })
+        .catch(() => fail(`the file picker does not list ${fileName}`))
+      const picked = await picker.getAttribute('data-name')
+      assert(picked === fileName, `the file picker holds "${picked}", not ${fileName}`)
+      await shot(page, 'supervision-evidence.png')
+      await dlg.locator('[data-testid="evidence-submit"]').click()
+      await dlg.waitFor({ state: 'hidden', timeout: SLOW }).catch(async () => {
+        const err = dlg.locator('[data-testid="evidence-error"]')
+        fail(`the dialog stayed open after 保存: ${(await err.count()) ? (await err.textContent()).trim() : 'no error shown'}`)
+      })
+
+      step('the API has S1 passed with the evidence file')
+      const after = await getJson(bqPath)
+      const s1After = (after.items || []).find((it) => it.code === 'S1')
+      assert(s1After, `${bqPath} has no item S1 after recording`)
+      assert(s1After.passed === true, `S1 passed=${s1After.passed} after recording 达标`)
+      assert(s1After.evidence && s1After.evidence.file === fileName,
+        `S1 evidence ${JSON.stringify(s1After.evidence)}, expected file ${fileName}`)
+      assert(String(s1After.detail || '').startsWith('现场核查达标'), `S1 detail "${s1After.detail}" does not start with 现场核查达标`)
+      console.log(`  S1: ${s1After.detail}`)
+
+      step('the S1 row shows 达标 and the evidence file')
+      const tag = page.locator('[data-testid="item-status"][data-code="S1"]')
+      const deadline = Date.now() + SLOW
+      while ((await tag.getAttribute('data-state')) !== 'pass' && Date.now() < deadline) await page.waitForTimeout(250)
+      assert((await tag.getAttribute('data-state')) === 'pass', `the S1 row is ${await tag.getAttribute('data-state')} after recording 达标`)
+      assert((await tag.textContent()).trim() === '达标', `the S1 row says "${(await tag.textContent()).trim()}"`)
+      const shownNow = await verdict.getAttribute('data-passed')
+      assert(shownNow === String(!!after.passed), `verdict data-passed="${shownNow}" after recording, API passed=${after.passed}`)
+      const link = page.locator('[data-testid="evidence-download"][data-code="S1"]')
+      await link.waitFor({ state: 'visible' }).catch(() => fail('no evidence-download link on S1'))
+      assert((await link.textContent()).includes(fileName), `the S1 link says "${(await link.textContent()).trim()}"`)
+      const [dl] = await Promise.all([page.waitForEvent('download'), link.click()])
+      assert(dl.suggestedFilename() === fileName, `the evidence downloads as ${dl.suggestedFilename()}, not ${fileName}`)
+      console.log(`  S1 row: 达标, evidence ${fileName} downloads`)
+      await shot(page, 'supervision-evidence-done.png')
+    }
+
+    // 4. 大班额
     step('switch to 大班额')
     await page.locator('[data-testid="method-tabs"] label[data-method="class-size"]').click()
     await waitVerdict('class-size')

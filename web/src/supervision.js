@@ -3,6 +3,7 @@
 // formatting helpers.
 import { t, lang } from './i18n.js'
 import { fmt } from './format.js'
+import { api, download } from './api.js'
 
 export const METHODS = ['balance-quality', 'balance-basic', 'preschool', 'class-size']
 
@@ -128,4 +129,31 @@ export function numCompare(a, b) {
   if (an) return 1
   if (bn) return -1
   return Number(a) - Number(b)
+}
+
+// ------------------------------------------------------------------ 现场核查 (on-site checks)
+
+/** Items that take an on-site result: those the data cannot decide (待核查) and those already checked. */
+export function mayRecordEvidence(item) {
+  return !!item && (item.passed == null || !!item.evidence)
+}
+
+/**
+ * POST /api/assess/{method}/evidence, one multipart form: year, region (optional), code, passed,
+ * note, file (optional) → { id, code, passed, note, file, scope, year }.
+ */
+export function recordEvidence({ method, year, region, code, passed, note, file }, opts) {
+  const form = new FormData()
+  form.append('year', String(year))
+  if (region) form.append('region', region)
+  form.append('code', code)
+  form.append('passed', passed ? 'true' : 'false')
+  form.append('note', note || '')
+  if (file) form.append('file', file, file.name)
+  return api.upload(`/api/assess/${encodeURIComponent(method)}/evidence`, form, opts)
+}
+
+/** GET /api/evidence/{id}: the evidence file of an on-site result (token header, saved as a blob). */
+export function downloadEvidence(ev) {
+  return download(`/api/evidence/${encodeURIComponent(ev.id)}`, null, ev.file || `evidence-${ev.id}`)
 }

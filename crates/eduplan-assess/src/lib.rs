@@ -5,6 +5,7 @@
 //! thresholds of [`Standards`]; they know no store, no JSON transport and no HTTP.
 #![deny(missing_docs)]
 
+pub mod evidence;
 pub mod problems;
 pub mod standards;
 

@@ -149,6 +149,32 @@ enum Cmd {
         #[arg(long)]
         standards: Option<PathBuf>,
     },
+    /// Record an assessment item's on-site result (现场核查), with its evidence file.
+    Evidence {
+        /// Assessment method.
+        method: String,
+        /// School year.
+        #[arg(long)]
+        year: i32,
+        /// County code (needed when the data holds several counties).
+        #[arg(long)]
+        region: Option<String>,
+        /// Item code (G9, S1, P6 …).
+        #[arg(long)]
+        code: String,
+        /// yes | no.
+        #[arg(long)]
+        passed: String,
+        /// What was found (required when not passed).
+        #[arg(long, default_value = "")]
+        note: String,
+        /// Evidence file (佐证材料).
+        #[arg(long)]
+        file: Option<PathBuf>,
+        /// Who.
+        #[arg(long, default_value = "cli")]
+        user: String,
+    },
     /// Supervision findings (督导问题) and their rectification (整改).
     Findings {
         #[command(subcommand)]
@@ -630,6 +656,25 @@ async fn run(cli: Cli) -> Result<()> {
             let store = Store::open(&db).await?;
             indicator_cmd(&store, cmd).await
         }
+        Cmd::Evidence { method, year, region, code, passed, note, file, user } => {
+            let store = Store::open(&db).await?;
+            let passed = match passed.as_str() {
+                "yes" | "true" | "是" | "达标" => true,
+                "no" | "false" | "否" | "未达标" => false,
+                other => bail!("--passed must be yes or no (not {other})"),
+            };
+            let std = eduplan_server::assess::standards(None)?;
+            let run = eduplan_server::assess::run_full(&store, &method, year, region.as_deref(), &std).await?;
+            if !run.json["items"].as_array().into_iter().flatten().any(|i| i["code"] == code.as_str()) {
+                bail!("{method} 没有项目 {code} / {method} has no item {code}");
+            }
+            let content = file.as_ref().map(|f| std::fs::read(f).with_context(|| f.display().to_string())).transpose()?;
+            let name = file.as_ref().and_then(|f| f.file_name()).map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+            let mime = file.as_ref().map(|f| mime_of(f)).unwrap_or("application/octet-stream");
+            let e = store.record_evidence(&method, year, &run.scope, &code, passed, &note, content.as_deref().map(|c| (name.as_str(), mime, c)), &user).await?;
+            println!("{code} {} 已记录（#{}）/ recorded", if e.passed { "达标" } else { "未达标" }, e.id);
+            Ok(())
+        }
         Cmd::Findings { cmd } => {
             let store = Store::open(&db).await?;
             findings_cmd(&store, cmd).await
@@ -979,15 +1024,7 @@ async fn findings_cmd(store: &Store, cmd: FindingsCmd) -> Result<()> {
         FindingsCmd::Attach { id, file, user } => {
             let bytes = std::fs::read(&file).with_context(|| format!("{}", file.display()))?;
             let name = file.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_else(|| "附件".into());
-            let mime = match file.extension().and_then(|e| e.to_str()) {
-                Some("pdf") => "application/pdf",
-                Some("jpg" | "jpeg") => "image/jpeg",
-                Some("png") => "image/png",
-                Some("docx") => "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-                Some("xlsx") => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                _ => "application/octet-stream",
-            };
-            let a = store.attach_to_finding(id, &name, mime, &bytes, actor, &user).await?;
+            let a = store.attach_to_finding(id, &name, mime_of(&file), &bytes, actor, &user).await?;
             println!("#{id} 附件 {} {} ({} bytes)", a.id, a.name, a.size);
         }
         FindingsCmd::Check { method, year, region, user } => {
@@ -999,4 +1036,17 @@ async fn findings_cmd(store: &Store, cmd: FindingsCmd) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// The MIME type of an evidence file, from its extension.
+fn mime_of(file: &Path) -> &'static str {
+    match file.extension().and_then(|e| e.to_str()).map(|e| e.to_ascii_lowercase()).as_deref() {
+        Some("pdf") => "application/pdf",
+        Some("jpg" | "jpeg") => "image/jpeg",
+        Some("png") => "image/png",
+        Some("txt") => "text/plain; charset=utf-8",
+        Some("docx") => "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        Some("xlsx") => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        _ => "application/octet-stream",
+    }
 }

@@ -186,6 +186,17 @@ fn assess_reports_each_school_with_the_engine_s_own_figures() {
     let o = eduplan(&db, &["assess", "balance-basic", "--year", "2024", "--format", "table"]);
     assert!(o.status.success() && text(&o).contains("B1"), "{}", text(&o));
 
+    // an item judged on site
+    let o = eduplan(&db, &["evidence", "balance-quality", "--year", "2024", "--code", "G9", "--passed", "no"]);
+    assert!(!o.status.success() && text(&o).contains("needs a note"), "{}", text(&o));
+    let o = eduplan(&db, &["evidence", "balance-quality", "--year", "2024", "--code", "G9", "--passed", "no", "--note", "两所村小未按 100 人拨付"]);
+    assert!(o.status.success(), "{}", text(&o));
+    let o = eduplan(&db, &["assess", "balance-quality", "--year", "2024", "--format", "json"]);
+    let a: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let g9 = a["items"].as_array().unwrap().iter().find(|i| i["code"] == "G9").unwrap();
+    assert_eq!(g9["passed"], false);
+    assert!(a["failing"].as_array().unwrap().iter().any(|l| l.as_str().unwrap().contains("两所村小")));
+
     // findings: one per problem, listed, moved through the workflow, illegal steps refused
     let o = eduplan(&db, &["findings", "generate", "--method", "balance-quality", "--year", "2024", "--deadline", "2020-06-30"]);
     assert!(o.status.success(), "{}", text(&o));

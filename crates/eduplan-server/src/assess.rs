@@ -5,6 +5,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
+use eduplan_assess::evidence::{apply_evidence, Checked};
 use eduplan_assess::problems::Review;
 use eduplan_assess::{SchoolMeta, Standards};
 use eduplan_core::schema::SheetKind;
@@ -111,6 +112,15 @@ pub async fn run_full(store: &Store, method: &str, year: i32, region: Option<&st
         "preschool" => serde_json::to_value(eduplan_assess::preschool(std, year, &scope, &c.figures)).expect("serialisable"),
         _ => eduplan_assess::class_size(year, &scope, &schools, &c.figures),
     };
+    // items judged on site (现场核查) count like computed ones
+    let checked: Vec<Checked> = store
+        .evidence(method, year, &scope)
+        .await
+        .map_err(IndicatorError::from)?
+        .into_iter()
+        .map(|e| Checked { id: e.id, code: e.code, passed: e.passed, note: e.note, file: e.file_name, by: e.recorded_by, at: e.recorded_at })
+        .collect();
+    apply_evidence(&mut json, &checked);
     let review = eduplan_assess::problems::review(&json, &schools, std);
     // next year's assessment says, for every finding still open, whether its problem is gone
     let today = crate::findings::today();
@@ -246,8 +256,10 @@ pub async fn report_docx(store: &Store, run: &Run, std: &Standards) -> Result<Ve
 
 #[derive(Deserialize)]
 pub struct AssessQuery {
-    year: Option<i32>,
-    region: Option<String>,
+    /// School year (default: the latest).
+    pub year: Option<i32>,
+    /// County code.
+    pub region: Option<String>,
 }
 
 async fn run_for(st: &AppState, u: &AuthUser, method: &str, q: &AssessQuery) -> ApiResult<(Run, Standards)> {
@@ -297,4 +309,55 @@ pub async fn xlsx(State(st): State<AppState>, u: AuthUser, Path(method): Path<St
     let (run, std) = run_for(&st, &u, &method, &q).await?;
     let bytes = eduplan_ingest::write::tables_xlsx(&tables(&run.json, &std)).map_err(ApiError::internal)?;
     Ok(crate::api::xlsx_response(bytes, &format!("{}-{}-{method}.xlsx", run.scope, run.json["year"])))
+}
+
+/// POST /api/assess/{method}/evidence (multipart: `year`, `region`, `code`, `passed` true|false,
+/// `note`, `file`): an item's on-site result with its evidence (supervision office).
+pub async fn record_evidence(State(st): State<AppState>, u: AuthUser, Path(method): Path<String>, mut mp: axum::extract::Multipart) -> ApiResult<Json<J>> {
+    if !matches!(u.user.role, eduplan_store::Role::Admin | eduplan_store::Role::Supervisor) {
+        return Err(ApiError::forbidden("仅督导室和系统管理员可以录入核查结果", "supervision office and administrators only"));
+    }
+    if !METHODS.contains(&method.as_str()) {
+        return Err(ApiError::not_found(format!("未知的评估方法 {method}"), format!("unknown assessment method {method}")));
+    }
+    let bad = |e: axum::extract::multipart::MultipartError| ApiError::bad_request(format!("上传失败：{e}"), format!("upload failed: {e}"));
+    let (mut fields, mut file) = (std::collections::HashMap::new(), None);
+    while let Some(f) = mp.next_field().await.map_err(bad)? {
+        let name = f.name().unwrap_or_default().to_string();
+        if name == "file" {
+            let fname = f.file_name().unwrap_or("佐证材料").to_string();
+            let mime = f.content_type().map(str::to_string).unwrap_or_else(|| mime_guess::from_path(&fname).first_or_octet_stream().to_string());
+            file = Some((fname, mime, f.bytes().await.map_err(bad)?.to_vec()));
+        } else {
+            fields.insert(name, f.text().await.map_err(bad)?);
+        }
+    }
+    let field = |k: &str| fields.get(k).map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
+    let year: i32 = field("year").and_then(|y| y.parse().ok()).ok_or_else(|| ApiError::bad_request("缺少学年 year", "year missing"))?;
+    let code = field("code").ok_or_else(|| ApiError::bad_request("缺少项目代码 code", "code missing"))?;
+    let passed = match field("passed").as_deref() {
+        Some("true" | "1" | "yes" | "是" | "达标") => true,
+        Some("false" | "0" | "no" | "否" | "未达标") => false,
+        _ => return Err(ApiError::bad_request("passed 须为 true 或 false", "passed must be true or false")),
+    };
+    let region = field("region").or_else(|| (u.user.scope_kind == eduplan_store::ScopeKind::Region).then(|| u.user.scope.clone()));
+    // the county as the assessment itself resolves it
+    let (run, _) = run_for(&st, &u, &method, &AssessQuery { year: Some(year), region }).await?;
+    let known = run.json["items"].as_array().into_iter().flatten().any(|i| i["code"] == code.as_str() && i.get("detail").is_some());
+    if !known {
+        return Err(ApiError::bad_request(format!("{method} 没有项目 {code}"), format!("{method} has no item {code}")));
+    }
+    let f = file.as_ref().map(|(n, m, b)| (n.as_str(), m.as_str(), b.as_slice()));
+    let e = st.store.record_evidence(&method, year, &run.scope, &code, passed, &field("note").unwrap_or_default(), f, &u.user.username).await?;
+    Ok(Json(serde_json::json!({"id": e.id, "code": e.code, "passed": e.passed, "note": e.note, "file": e.file_name, "scope": e.scope, "year": e.year})))
+}
+
+/// GET /api/evidence/{id}: an on-site result's evidence file.
+pub async fn evidence_file(State(st): State<AppState>, u: AuthUser, Path(id): Path<i64>) -> ApiResult<Response> {
+    let (e, bytes) = st.store.evidence_file(id).await?;
+    if !u.sees_region(&e.scope) {
+        return Err(ApiError::not_found(format!("未找到核查记录 {id}"), format!("no evidence {id}")));
+    }
+    let disposition = format!("attachment; filename*=UTF-8''{}", crate::api::percent_encode(&e.file_name));
+    Ok(([(header::CONTENT_TYPE, e.file_mime), (header::CONTENT_DISPOSITION, disposition)], bytes).into_response())
 }

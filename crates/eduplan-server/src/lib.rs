@@ -75,6 +75,8 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("get", "/api/assess/{method}"),
     ("get", "/api/assess/{method}/docx"),
     ("get", "/api/assess/{method}/xlsx"),
+    ("post", "/api/assess/{method}/evidence"),
+    ("get", "/api/evidence/{id}"),
     ("get", "/api/findings"),
     ("post", "/api/findings/generate"),
     ("post", "/api/findings/check"),
@@ -115,6 +117,8 @@ pub fn router(store: Store) -> Router {
         .route("/api/assess/{method}", get(assess::get))
         .route("/api/assess/{method}/docx", get(assess::docx))
         .route("/api/assess/{method}/xlsx", get(assess::xlsx))
+        .route("/api/assess/{method}/evidence", post(assess::record_evidence))
+        .route("/api/evidence/{id}", get(assess::evidence_file))
         .route("/api/findings", get(findings::list))
         .route("/api/findings/generate", post(findings::generate_route))
         .route("/api/findings/check", post(findings::check_route))

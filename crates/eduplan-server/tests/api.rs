@@ -435,6 +435,37 @@ async fn findings_from_an_assessment_through_rectification_with_school_scope() {
     let (s, _) = raw(&app, "GET", "/api/assess/balance-quality/docx?year=2024", &sx, None, vec![]).await;
     assert_eq!(s, StatusCode::FORBIDDEN, "school users cannot see the county report");
 
+    // an item judged on site: recorded with its evidence, it decides the item and a failure
+    // becomes a problem like any other
+    let mp = |passed: &str, note: &str| {
+        format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"year\"\r\n\r\n2024\r\n\
+             --{boundary}\r\nContent-Disposition: form-data; name=\"code\"\r\n\r\nS1\r\n\
+             --{boundary}\r\nContent-Disposition: form-data; name=\"passed\"\r\n\r\n{passed}\r\n\
+             --{boundary}\r\nContent-Disposition: form-data; name=\"note\"\r\n\r\n{note}\r\n\
+             --{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"问卷.txt\"\r\nContent-Type: text/plain\r\n\r\n满意度 80%\r\n--{boundary}--\r\n"
+        )
+        .into_bytes()
+    };
+    let ct = format!("multipart/form-data; boundary={boundary}");
+    let (s, _) = raw(&app, "POST", "/api/assess/balance-quality/evidence", &sx, Some(&ct), mp("false", "x")).await;
+    assert_eq!(s, StatusCode::FORBIDDEN, "schools do not judge items");
+    let before = a2024["items"].as_array().unwrap().iter().find(|i| i["code"] == "S1").unwrap().clone();
+    assert!(before["passed"].is_null());
+    let (s, rec) = raw(&app, "POST", "/api/assess/balance-quality/evidence", &sup, Some(&ct), mp("false", "问卷满意度 80%，低于 85%")).await;
+    assert_eq!(s, StatusCode::OK, "{}", String::from_utf8_lossy(&rec));
+    let rec: Value = serde_json::from_slice(&rec).unwrap();
+    let (_, after) = call(&app, "GET", "/api/assess/balance-quality?year=2024", Some(&sup), None).await;
+    let s1 = after["items"].as_array().unwrap().iter().find(|i| i["code"] == "S1").unwrap();
+    assert_eq!(s1["passed"], false);
+    assert!(s1["detail"].as_str().unwrap().contains("问卷.txt"));
+    assert_eq!(after["passed"], false);
+    assert_eq!(after["problems"].as_u64().unwrap(), a2024["problems"].as_u64().unwrap() + 1, "the failing item is a problem now");
+    let (s, file) = raw(&app, "GET", &format!("/api/evidence/{}", rec["id"]), &sup, None, vec![]).await;
+    assert_eq!((s, String::from_utf8(file).unwrap().as_str()), (StatusCode::OK, "满意度 80%"));
+    let (s, _) = raw(&app, "POST", "/api/assess/balance-quality/evidence", &sup, Some(&ct), mp("maybe", "x")).await;
+    assert_eq!(s, StatusCode::BAD_REQUEST);
+
     // 基本均衡 through the same route
     let (s, bb) = call(&app, "GET", "/api/assess/balance-basic?year=2024", Some(&sup), None).await;
     assert_eq!(s, StatusCode::OK, "{bb}");

@@ -13,11 +13,13 @@
 
 mod auth;
 mod custom;
+mod evidence;
 mod findings;
 mod years;
 
 pub use auth::{Role, ScopeKind, User};
 pub use custom::CustomIndicator;
+pub use evidence::{Evidence, EvidenceFile};
 pub use findings::{Attachment, Finding, FindingEvent, FindingFilter, NewFinding};
 pub use years::{VersionInfo, YearSummary};
 

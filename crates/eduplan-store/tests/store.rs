@@ -288,3 +288,25 @@ async fn findings_follow_the_workflow_and_keep_their_whole_history() {
         assert_eq!(by_school.len(), 1);
     }
 }
+
+#[tokio::test]
+async fn on_site_results_keep_their_history_and_evidence() {
+    for b in backends().await {
+        let s = &b.store;
+        assert!(s.record_evidence("balance-quality", 2024, "360721", "S1", false, " ", None, "dudao").await.is_err(), "a failure needs a note");
+        let first = s.record_evidence("balance-quality", 2024, "360721", "S1", false, "满意度 81%", None, "dudao").await.unwrap();
+        let pdf: &[u8] = b"%PDF-1.4 survey";
+        let second = s.record_evidence("balance-quality", 2024, "360721", "S1", true, "复测 88%", Some(("问卷.pdf", "application/pdf", pdf)), "dudao").await.unwrap();
+        s.record_evidence("balance-quality", 2024, "360721", "G9", true, "", None, "dudao").await.unwrap();
+        s.record_evidence("balance-quality", 2023, "360721", "G10", true, "", None, "dudao").await.unwrap();
+        let now = s.evidence("balance-quality", 2024, "360721").await.unwrap();
+        let codes: Vec<(&str, bool)> = now.iter().map(|e| (e.code.as_str(), e.passed)).collect();
+        assert_eq!(codes, [("S1", true), ("G9", true)], "{}: the latest per item, this year only", b.name);
+        let hist = s.evidence_history("balance-quality", 2024, "360721", "S1").await.unwrap();
+        assert_eq!(hist.iter().map(|e| e.id).collect::<Vec<_>>(), [first.id, second.id], "{}: nothing is overwritten", b.name);
+        let (e, bytes) = s.evidence_file(second.id).await.unwrap();
+        assert_eq!((e.file_name.as_str(), bytes.as_slice()), ("问卷.pdf", pdf), "{}", b.name);
+        assert!(s.evidence_file(first.id).await.is_err(), "no file recorded");
+        assert!(s.audit_log(20).await.unwrap().iter().any(|r| r.2 == "assess.evidence" && r.4.contains("问卷.pdf")));
+    }
+}
