@@ -6,6 +6,7 @@
 #![deny(missing_docs)]
 
 pub mod evidence;
+pub mod funds;
 pub mod problems;
 pub mod standards;
 
@@ -15,6 +16,7 @@ use eduplan_engine::formula::CustomDef;
 use eduplan_engine::{round_half_up, Catalogue, Figure, Level};
 use serde::Serialize;
 
+pub use funds::funds;
 pub use standards::{Standards, StandardsError};
 
 /// The two levels of compulsory education the balance assessments judge.

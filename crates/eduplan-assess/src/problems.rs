@@ -173,6 +173,21 @@ pub fn review(a: &J, schools: &[SchoolMeta], std: &Standards) -> Review {
         p.threshold = num(&i["threshold"]);
         r.problems.push(p);
     }
+    if method == "funds" {
+        for p in a["projects"].as_array().into_iter().flatten() {
+            let id = p["project"].as_str().unwrap_or_default();
+            let key = format!("{method}:project:{id}");
+            r.assessed.insert(key.clone());
+            if p["passed"].as_bool() != Some(false) {
+                continue;
+            }
+            let late: Vec<String> = p["checkpoints"].as_array().into_iter().flatten().filter(|c| c["passed"] == false).map(|c| format!("{} 前 {}%（应 ≥ {}%）", c["date"].as_str().unwrap_or_default(), num(&c["value"]).map(fmt).unwrap_or_default(), num(&c["share"]).map(fmt).unwrap_or_default())).collect();
+            let mut pr = base("fund_exec", "", p["school_id"].as_str().unwrap_or_default(), key);
+            pr.problem = format!("项目 {id} {} 资金支出进度滞后：{}", p["name"].as_str().unwrap_or_default(), late.join("，"));
+            pr.requirement = format!("加快支出，当年下达资金 {} 万元按时点完成支出", num(&p["released"]).map(fmt).unwrap_or_default());
+            r.problems.push(pr);
+        }
+    }
     if method == "class-size" {
         for s in schools {
             r.assessed.insert(format!("{method}:school:{}", s.school_id));

@@ -112,6 +112,23 @@ pub struct ClassSize {
     pub huge: i64,
 }
 
+/// A fund-execution checkpoint: by `date` (MM-DD) of a year, `share` % of that year's released
+/// funds are spent.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Checkpoint {
+    /// MM-DD.
+    pub date: String,
+    /// Percent.
+    pub share: f64,
+}
+
+/// 资金执行进度.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Funds {
+    /// In date order.
+    pub checkpoints: Vec<Checkpoint>,
+}
+
 /// All standards.
 #[derive(Debug, Clone, Deserialize)]
 pub struct Standards {
@@ -125,6 +142,8 @@ pub struct Standards {
     pub preschool: Preschool,
     /// 大班额.
     pub class_size: ClassSize,
+    /// 资金执行进度.
+    pub funds: Funds,
 }
 
 /// A standards file that cannot be used.

@@ -128,3 +128,48 @@ fn failing_schools_and_items_become_problems_with_stable_keys() {
     let a2 = serde_json::to_value(balance_quality(&std, 2025, "360721", &schools, &figs2)).unwrap();
     assert_eq!(review(&a2, &schools, &std).status(&b.key), Some(true));
 }
+
+#[test]
+fn fund_execution_by_checkpoint_county_wide_and_per_project() {
+    use eduplan_core::plan::{FundEntry, Project};
+    let std = Standards::builtin();
+    let p = |id: &str| Project { row: 2, id: id.into(), name: format!("工程{id}"), kind: "新建".into(), school_id: String::new(), new_places: 0, investment: 1000.0, start_year: 2024, end_year: 2025, status: String::new() };
+    let f = |project: &str, date: &str, released: f64, spent: f64| FundEntry { row: 2, project: project.into(), date: date.into(), released, spent };
+    // A: released 1000 in 2024; spent 600 by 06-30 (60%), 300 more by 09-30 (90%), 100 in Dec (100%)
+    // B: released 500; spent 200 by 06-30 (40% < 50: fails), 250 by 09-30 (90%), 50 in Nov
+    // county: 1500 released; by 06-30 800 = 53.33%; by 09-30 1350 = 90%; by 12-31 1500 = 100%
+    // a 2023 entry never counts for 2024
+    let entries = [
+        f("A", "2024-03-01", 1000.0, 0.0), f("A", "2024-06-30", 0.0, 600.0), f("A", "2024-09-01", 0.0, 300.0), f("A", "2024-12-20", 0.0, 100.0),
+        f("B", "2024-04-01", 500.0, 200.0), f("B", "2024-07-15", 0.0, 250.0), f("B", "2024-11-11", 0.0, 50.0),
+        f("A", "2023-12-01", 999.0, 0.0),
+    ];
+    let a = eduplan_assess::funds(&std, 2024, "360721", "2025-01-15", &[p("A"), p("B")], &entries);
+    assert_eq!(a["released"], 1500.0);
+    let items = a["items"].as_array().unwrap();
+    assert_eq!(items[0]["value"], 53.33);
+    assert_eq!(items[0]["passed"], true);
+    assert_eq!(items[1]["value"], 90.0);
+    assert_eq!(items[2]["value"], 100.0);
+    assert_eq!(a["fund_exec"], 100.0);
+    let b = a["projects"].as_array().unwrap().iter().find(|x| x["project"] == "B").unwrap();
+    assert_eq!(b["checkpoints"][0]["value"], 40.0);
+    assert_eq!(b["passed"], false);
+    assert_eq!(a["passed"], false, "a late project fails the assessment");
+    let r = review(&a, &[], &std);
+    assert_eq!(r.problems.iter().map(|p| p.key.as_str()).collect::<Vec<_>>(), ["funds:project:B"]);
+    assert_eq!(r.status("funds:project:A"), Some(true));
+
+    // as of 2024-08-01 only 06-30 is due: later checkpoints are not judged yet
+    let a = eduplan_assess::funds(&std, 2024, "360721", "2024-08-01", &[p("A")], &entries);
+    assert_eq!(a["items"][1]["passed"], serde_json::Value::Null);
+    assert_eq!(a["items"][0]["value"], 60.0);
+    assert_eq!(a["fund_exec"], 60.0, "spent by the as-of date (600 of 1000)");
+    assert_eq!(a["passed"], true);
+
+    // a province with 50/75/100 changes the dates' shares
+    let prov = Standards::with_override(Some("[funds]\ncheckpoints = [{ date = \"06-30\", share = 70 }]\n")).unwrap();
+    let a = eduplan_assess::funds(&prov, 2024, "360721", "2025-01-15", &[p("A")], &entries);
+    assert_eq!(a["items"].as_array().unwrap().len(), 1);
+    assert_eq!(a["items"][0]["passed"], false, "60% < 70%");
+}

@@ -131,7 +131,7 @@ enum Cmd {
     /// Run a supervision assessment (督导评估): balance-quality (优质均衡), preschool (普及普惠),
     /// class-size (大班额).
     Assess {
-        /// balance-quality | balance-basic | preschool | class-size.
+        /// balance-quality | balance-basic | preschool | class-size | funds.
         method: String,
         /// School year.
         #[arg(long)]
@@ -174,6 +174,11 @@ enum Cmd {
         /// Who.
         #[arg(long, default_value = "cli")]
         user: String,
+    },
+    /// Plans (规划): import a plan workbook (指标目标, 项目, 资金), list, show.
+    Plan {
+        #[command(subcommand)]
+        cmd: PlanCmd,
     },
     /// Supervision findings (督导问题) and their rectification (整改).
     Findings {
@@ -235,6 +240,53 @@ enum IndicatorCmd {
         /// Who deletes it.
         #[arg(long, default_value = "cli")]
         user: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum PlanCmd {
+    /// Import a plan workbook (.xlsx with sheets 指标目标, 项目, 资金) as a new version of the plan
+    /// named --name; every error is listed with sheet, row and column, and nothing is stored.
+    Import {
+        /// The workbook.
+        file: PathBuf,
+        /// 规划名称 (the same name again makes a new version).
+        #[arg(long)]
+        name: String,
+        /// 发文单位.
+        #[arg(long, default_value = "")]
+        issuer: String,
+        /// Region code the plan governs.
+        #[arg(long, default_value = "")]
+        region: String,
+        /// 规划期, e.g. 2021-2025.
+        #[arg(long)]
+        period: Option<String>,
+        /// The plan document itself (.docx, .pdf, .txt), kept with the plan.
+        #[arg(long)]
+        doc: Option<PathBuf>,
+        /// Who.
+        #[arg(long, default_value = "cli")]
+        user: String,
+    },
+    /// Write an empty plan workbook (the template: 指标目标, 项目, 资金), or with --demo the demo
+    /// county's plan for the stored data.
+    Template {
+        /// Output .xlsx.
+        out: PathBuf,
+        /// The demo plan of the generated county (seed 7) instead of empty sheets.
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Stored plans (every version).
+    List,
+    /// One plan version: targets, projects, funds.
+    Show {
+        /// Plan id.
+        id: i64,
+        /// table | json.
+        #[arg(long, default_value = "table")]
+        format: String,
     },
 }
 
@@ -507,6 +559,13 @@ async fn demo(db: &str, port: u16, seed: u64, keep: bool) -> Result<()> {
         // through the normal importer, as a bureau would
         import(&store, &dir, false, ReadOptions::default(), "demo", false).await?;
         let _ = std::fs::remove_dir_all(&dir);
+        // the county's five-year plan, through the plan workbook
+        let book = eduplan_synth::demo_plan(&ds, 2024, seed);
+        let bytes = eduplan_ingest::plan::write_plan_workbook(&book)?;
+        let book = eduplan_ingest::plan::read_plan_workbook("规划.xlsx", &bytes).map_err(|e| anyhow::anyhow!("demo plan: {}", e[0].one_line()))?;
+        let county: String = book.targets.first().map(|t| t.scope.clone()).unwrap_or_default();
+        let meta = eduplan_store::PlanMeta { name: "教育事业发展第十四个五年规划（演示）".into(), issuer: "县人民政府".into(), region: county, period: Some((2021, 2025)) };
+        store.import_plan(&meta, &book, None, "demo").await?;
     }
     store.upsert_user("admin", "系统管理员", "admin123", Role::Admin, ScopeKind::All, "").await?;
     store.upsert_user("dudao", "督导室", "dudao123", Role::Supervisor, ScopeKind::All, "").await?;
@@ -557,6 +616,7 @@ async fn demo_findings(store: &Store) -> Result<()> {
     for method in ["balance-quality", "class-size"] {
         check(store, method, last, None, "dudao").await?;
     }
+    generate(store, "funds", last, None, &format!("{}-03-31", last + 2), None, "dudao").await?;
     generate(store, "balance-quality", last, None, &format!("{}-12-31", last + 2), None, "dudao").await?;
     if let Some(f) = store.findings(&Default::default()).await?.into_iter().find(|f| !f.new.school_id.is_empty()) {
         store.upsert_user("school", &format!("{}填报员", f.new.responsible), "school123", Role::School, ScopeKind::School, &f.new.school_id).await?;
@@ -674,6 +734,10 @@ async fn run(cli: Cli) -> Result<()> {
             let e = store.record_evidence(&method, year, &run.scope, &code, passed, &note, content.as_deref().map(|c| (name.as_str(), mime, c)), &user).await?;
             println!("{code} {} 已记录（#{}）/ recorded", if e.passed { "达标" } else { "未达标" }, e.id);
             Ok(())
+        }
+        Cmd::Plan { cmd } => {
+            let store = Store::open(&db).await?;
+            plan_cmd(&store, cmd).await
         }
         Cmd::Findings { cmd } => {
             let store = Store::open(&db).await?;
@@ -1049,4 +1113,68 @@ fn mime_of(file: &Path) -> &'static str {
         Some("xlsx") => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         _ => "application/octet-stream",
     }
+}
+
+async fn plan_cmd(store: &Store, cmd: PlanCmd) -> Result<()> {
+    match cmd {
+        PlanCmd::Import { file, name, issuer, region, period, doc, user } => {
+            let bytes = std::fs::read(&file).with_context(|| file.display().to_string())?;
+            let fname = file.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+            let period = match period {
+                Some(p) => {
+                    let (a, b) = p.split_once(['-', '–', '~']).with_context(|| format!("--period {p}: expected e.g. 2021-2025"))?;
+                    Some((a.trim().parse::<i32>().with_context(|| format!("--period {p}"))?, b.trim().parse::<i32>().with_context(|| format!("--period {p}"))?))
+                }
+                None => None,
+            };
+            let book = match eduplan_ingest::plan::read_plan_workbook(&fname, &bytes) {
+                Ok(b) => b,
+                Err(issues) => {
+                    for i in &issues {
+                        eprintln!("{}", i.one_line());
+                    }
+                    bail!("{} 个错误，未导入 / {} errors, nothing imported", issues.len(), issues.len());
+                }
+            };
+            let docb = doc.as_ref().map(|d| std::fs::read(d).with_context(|| d.display().to_string())).transpose()?;
+            let dname = doc.as_ref().and_then(|d| d.file_name()).map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+            let meta = eduplan_store::PlanMeta { name, issuer, region, period };
+            let p = store.import_plan(&meta, &book, docb.as_deref().map(|b| (dname.as_str(), b)), &user).await?;
+            println!("规划 #{} {} v{}：{} 个目标、{} 个项目、{} 条资金 / imported", p.id, p.meta.name, p.version, p.counts.0, p.counts.1, p.counts.2);
+        }
+        PlanCmd::Template { out, demo } => {
+            let book = if demo {
+                let ds = eduplan_synth::generate(&eduplan_synth::Options { counties: 1, seed: 7, years: (2024, 2024) });
+                eduplan_synth::demo_plan(&ds, 2024, 7)
+            } else {
+                Default::default()
+            };
+            std::fs::write(&out, eduplan_ingest::plan::write_plan_workbook(&book)?)?;
+            println!("→ {}", out.display());
+        }
+        PlanCmd::List => {
+            for p in store.plans().await? {
+                println!("{:>4} {} v{}{} {} {} 目标 {} 项目 {} 资金 {}", p.id, p.meta.name, p.version, if p.current { "（当前）" } else { "" }, p.meta.region,
+                         p.meta.period.map(|(a, b)| format!("{a}–{b}")).unwrap_or_default(), p.counts.0, p.counts.1, p.counts.2);
+            }
+        }
+        PlanCmd::Show { id, format } => {
+            let p = store.plan(id).await?;
+            let book = store.plan_book(id).await?;
+            let v = eduplan_server::plans::book_json(&p, &book);
+            if format == "json" {
+                println!("{}", serde_json::to_string_pretty(&v)?);
+            } else {
+                println!("#{} {} v{} {} {}", p.id, p.meta.name, p.version, p.meta.issuer, p.meta.region);
+                for t in &book.targets {
+                    println!("  目标 {} {} {} {}（{}）", t.indicator, t.cmp.symbol(), t.target_value, t.unit, t.target_year);
+                }
+                for j in &book.projects {
+                    println!("  项目 {} {} {} 学位 {} 投资 {} 万元 {}–{}", j.id, j.name, j.kind, j.new_places, j.investment, j.start_year, j.end_year);
+                }
+                println!("  资金 {} 条", book.funds.len());
+            }
+        }
+    }
+    Ok(())
 }

@@ -211,3 +211,33 @@ fn assess_reports_each_school_with_the_engine_s_own_figures() {
     let o = eduplan(&db, &["findings", "show", &id]);
     assert!(text(&o).contains("整改中") && text(&o).contains("start"), "{}", text(&o));
 }
+
+#[test]
+fn a_plan_workbook_is_imported_versioned_and_assessed() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("p.db");
+    let book = dir.path().join("规划.xlsx");
+    assert!(eduplan(&db, &["plan", "template", book.to_str().unwrap(), "--demo"]).status.success());
+    for v in 1..=2 {
+        let o = eduplan(&db, &["plan", "import", book.to_str().unwrap(), "--name", "十四五规划", "--region", "360721", "--period", "2021-2025"]);
+        assert!(o.status.success(), "{}", text(&o));
+        assert!(text(&o).contains(&format!("v{v}")), "{}", text(&o));
+    }
+    let o = eduplan(&db, &["plan", "show", "2", "--format", "json"]);
+    let p: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(p["version"], 2);
+    assert_eq!(p["projects"].as_array().unwrap().len(), 7);
+    // funds of the demo plan: one project spends late in 2024
+    let o = eduplan(&db, &["assess", "funds", "--year", "2024", "--format", "json"]);
+    assert!(o.status.success(), "{}", text(&o));
+    let a: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let late: Vec<&str> = a["projects"].as_array().unwrap().iter().filter(|p| p["passed"] == false).map(|p| p["project"].as_str().unwrap()).collect();
+    assert_eq!(late, ["XM05"]);
+    // a broken workbook: every error located, nothing stored
+    let empty = dir.path().join("空.xlsx");
+    assert!(eduplan(&db, &["plan", "template", empty.to_str().unwrap()]).status.success());
+    let o = eduplan(&db, &["plan", "import", dir.path().join("nope.xlsx").to_str().unwrap(), "--name", "x"]);
+    assert!(!o.status.success());
+    let o = eduplan(&db, &["plan", "list"]);
+    assert_eq!(String::from_utf8_lossy(&o.stdout).lines().count(), 2, "two versions, nothing else");
+}

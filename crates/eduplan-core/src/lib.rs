@@ -8,6 +8,7 @@
 //! - [`diff`]: what a new version of a year changes.
 //! - [`finding`]: the rectification workflow (整改) of supervision findings: states, who may do
 //!   what, overdue.
+//! - [`plan`]: the plan workbook (指标目标, 项目, 资金) and its cross-sheet rules.
 //! - [`import`]: the whole check of an upload against the store's current years, as one pure step.
 //!
 //! Invariant: nothing here reads files, talks to a database or knows JSON.
@@ -20,5 +21,6 @@ pub mod finding;
 pub mod geo;
 pub mod import;
 pub mod issue;
+pub mod plan;
 pub mod schema;
 pub mod validate;

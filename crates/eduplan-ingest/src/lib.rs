@@ -8,6 +8,7 @@
 //! `import`), and storing anything (eduplan-store).
 #![deny(missing_docs)]
 
+pub mod plan;
 pub mod read;
 pub mod write;
 

@@ -181,7 +181,7 @@ fn merge_table(ds: &mut Dataset, t: Table) {
     }
 }
 
-fn cell_text(d: &Data) -> String {
+pub(crate) fn cell_text(d: &Data) -> String {
     match d {
         Data::Empty => String::new(),
         Data::String(s) => s.clone(),

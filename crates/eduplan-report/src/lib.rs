@@ -35,6 +35,7 @@ pub fn title(method: &str) -> &'static str {
         "balance-basic" => "县域义务教育基本均衡发展督导评估自评报告",
         "preschool" => "县域学前教育普及普惠督导评估自评报告",
         "class-size" => "大班额专项督导自查报告",
+        "funds" => "项目资金执行进度督导报告",
         _ => "督导评估自评报告",
     }
 }

@@ -456,7 +456,7 @@ async fn load_school_year(st: &AppState, vid: i64, school_id: &str) -> ApiResult
     Ok(y)
 }
 
-fn issue_json(i: &Issue) -> J {
+pub(crate) fn issue_json(i: &Issue) -> J {
     json!({"file": i.file, "sheet": i.sheet, "row": i.row, "column": i.column, "value": i.value,
            "message_zh": i.zh, "message_en": i.en})
 }

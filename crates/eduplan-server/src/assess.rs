@@ -20,13 +20,13 @@ use crate::indicators::{compute, IndicatorError, Levels};
 use crate::AppState;
 
 /// The assessments eduplan runs.
-pub const METHODS: [&str; 4] = ["balance-quality", "balance-basic", "preschool", "class-size"];
+pub const METHODS: [&str; 5] = ["balance-quality", "balance-basic", "preschool", "class-size", "funds"];
 
 /// What went wrong.
 #[derive(Debug, thiserror::Error)]
 pub enum AssessError {
     /// Not one of [`METHODS`].
-    #[error("unknown method {0}; known: balance-quality, balance-basic, preschool, class-size")]
+    #[error("unknown method {0}; known: balance-quality, balance-basic, preschool, class-size, funds")]
     Method(String),
     /// Several counties and no region said which.
     #[error("the data holds several counties ({0}); pass a county code as the region")]
@@ -75,6 +75,9 @@ pub async fn run_full(store: &Store, method: &str, year: i32, region: Option<&st
     if !METHODS.contains(&method) {
         return Err(AssessError::Method(method.to_string()));
     }
+    if method == "funds" {
+        return run_funds(store, year, region, std).await;
+    }
     let cat = eduplan_assess::catalogue(std);
     let codes: Vec<String> = match method {
         "balance-quality" => eduplan_assess::needed_codes(std),
@@ -122,9 +125,14 @@ pub async fn run_full(store: &Store, method: &str, year: i32, region: Option<&st
         .collect();
     apply_evidence(&mut json, &checked);
     let review = eduplan_assess::problems::review(&json, &schools, std);
-    // next year's assessment says, for every finding still open, whether its problem is gone
+    link_findings(store, method, year, &scope, &mut json, &review).await?;
+    Ok(Run { json, schools, review, scope })
+}
+
+/// Next year's assessment says, for every finding still open, whether its problem is gone.
+async fn link_findings(store: &Store, method: &str, year: i32, scope: &str, json: &mut J, review: &Review) -> Result<(), AssessError> {
     let today = crate::findings::today();
-    let linked: Vec<J> = crate::findings::open_earlier(store, method, year, &scope)
+    let linked: Vec<J> = crate::findings::open_earlier(store, method, year, scope)
         .await?
         .iter()
         .map(|f| {
@@ -137,6 +145,39 @@ pub async fn run_full(store: &Store, method: &str, year: i32, region: Option<&st
         .collect();
     json["findings"] = J::Array(linked);
     json["problems"] = review.problems.len().into();
+    Ok(())
+}
+
+/// 资金执行进度 of the projects of the current version of every plan of the county, as of today
+/// (China time).
+async fn run_funds(store: &Store, year: i32, region: Option<&str>, std: &Standards) -> Result<Run, AssessError> {
+    let plans: Vec<eduplan_store::PlanInfo> = store.plans().await.map_err(IndicatorError::from)?.into_iter().filter(|p| p.current).collect();
+    let regions: std::collections::BTreeSet<String> = plans.iter().map(|p| p.meta.region.chars().take(6).collect()).filter(|r: &String| !r.is_empty()).collect();
+    let scope = match region {
+        Some(r) => r.to_string(),
+        None if regions.len() <= 1 => regions.into_iter().next().unwrap_or_default(),
+        None => return Err(AssessError::Scope(regions.into_iter().collect::<Vec<_>>().join(", "))),
+    };
+    let prefix = eduplan_core::schema::region_prefix(&scope).to_string();
+    let (mut projects, mut entries) = (Vec::new(), Vec::new());
+    for p in plans.iter().filter(|p| p.meta.region.is_empty() || p.meta.region.starts_with(&prefix) || prefix.starts_with(eduplan_core::schema::region_prefix(&p.meta.region))) {
+        let book = store.plan_book(p.id).await.map_err(IndicatorError::from)?;
+        projects.extend(book.projects);
+        entries.extend(book.funds);
+    }
+    // schools (for a project's township), from the year's data when there is any
+    let mut schools = Vec::new();
+    if let Some(vid) = store.current_version_id(year).await.map_err(IndicatorError::from)? {
+        let t = store.load_rows(vid, SheetKind::Schools, None).await.map_err(IndicatorError::from)?;
+        schools = t
+            .rows
+            .iter()
+            .map(|r| SchoolMeta { school_id: t.get(r, "school_id").display(), name: t.get(r, "name").display(), school_type: t.get(r, "type").display(), township: t.get(r, "region").display() })
+            .collect();
+    }
+    let mut json = eduplan_assess::funds(std, year, &scope, &crate::findings::today(), &projects, &entries);
+    let review = eduplan_assess::problems::review(&json, &schools, std);
+    link_findings(store, "funds", year, &scope, &mut json, &review).await?;
     Ok(Run { json, schools, review, scope })
 }
 
@@ -210,6 +251,24 @@ pub fn tables(a: &J, std: &Standards) -> Vec<Sheet> {
         out.push(("大班额".to_string(), ["学段", "班级数", "大班额", "大班额占比%", "超大班额占比%", "超标准班额"].map(String::from).to_vec(), rows));
         let rows = a["schools"].as_array().into_iter().flatten().map(|s| vec![text(&s["school_id"]), text(&s["name"]), num(&s["big"])]).collect();
         out.push(("学校".to_string(), ["学校标识码", "学校名称", "大班额班级数"].map(String::from).to_vec(), rows));
+    }
+    if a["method"] == "funds" {
+        let mut head: Vec<String> = ["项目编号", "名称", "下达(万元)"].map(String::from).to_vec();
+        let dates: Vec<String> = a["items"].as_array().into_iter().flatten().filter_map(|i| i["name"].as_str().map(|n| n.split(' ').next().unwrap_or(n).to_string())).collect();
+        head.extend(dates.iter().map(|d| format!("{d} 支出进度%")));
+        head.push("结论".into());
+        let rows = a["projects"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|p| {
+                let mut r = vec![text(&p["project"]), text(&p["name"]), num(&p["released"])];
+                r.extend(p["checkpoints"].as_array().into_iter().flatten().map(|c| num(&c["value"])));
+                r.push(V::Text(yes(&p["passed"]).into()));
+                r
+            })
+            .collect();
+        out.push(("项目资金".to_string(), head, rows));
     }
     out.push(("项目".to_string(), ["代码", "项目", "结果", "数值", "标准", "说明"].map(String::from).to_vec(), item_rows));
     let findings: Vec<Vec<V>> = a["findings"]

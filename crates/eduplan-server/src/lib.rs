@@ -11,6 +11,7 @@ pub mod error;
 pub mod findings;
 pub mod indicators;
 pub mod openapi;
+pub mod plans;
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -77,6 +78,9 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("get", "/api/assess/{method}/xlsx"),
     ("post", "/api/assess/{method}/evidence"),
     ("get", "/api/evidence/{id}"),
+    ("get", "/api/plans"),
+    ("post", "/api/plans"),
+    ("get", "/api/plans/{id}"),
     ("get", "/api/findings"),
     ("post", "/api/findings/generate"),
     ("post", "/api/findings/check"),
@@ -119,6 +123,8 @@ pub fn router(store: Store) -> Router {
         .route("/api/assess/{method}/xlsx", get(assess::xlsx))
         .route("/api/assess/{method}/evidence", post(assess::record_evidence))
         .route("/api/evidence/{id}", get(assess::evidence_file))
+        .route("/api/plans", get(plans::list).post(plans::import))
+        .route("/api/plans/{id}", get(plans::get))
         .route("/api/findings", get(findings::list))
         .route("/api/findings/generate", post(findings::generate_route))
         .route("/api/findings/check", post(findings::check_route))

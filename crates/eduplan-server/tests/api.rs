@@ -473,3 +473,54 @@ async fn findings_from_an_assessment_through_rectification_with_school_scope() {
     let codes: Vec<&str> = bb["items"].as_array().unwrap().iter().map(|i| i["code"].as_str().unwrap()).collect();
     assert_eq!(codes, ["B1", "B2"]);
 }
+
+#[tokio::test]
+async fn a_plan_workbook_feeds_the_funds_assessment() {
+    use eduplan_core::plan::{FundEntry, PlanBook, Project};
+    let app = app().await;
+    let admin = login(&app, "admin", "admin123").await;
+    let p = |id: &str| Project { row: 2, id: id.into(), name: format!("工程{id}"), kind: "新建".into(), school_id: String::new(), new_places: 0, investment: 1000.0, start_year: 2024, end_year: 2024, status: String::new() };
+    let f = |project: &str, date: &str, released: f64, spent: f64| FundEntry { row: 2, project: project.into(), date: date.into(), released, spent };
+    // A: 1000 released, 700 by 06-30, all by 09-30; B: 1000 released, 300 by 06-30 (30% < 50%)
+    // county by 06-30: 1000 / 2000 = 50% (passes exactly), by 09-30 1900 / 2000 = 95%
+    let book = PlanBook {
+        targets: vec![],
+        projects: vec![p("A"), p("B")],
+        funds: vec![f("A", "2024-02-01", 1000.0, 0.0), f("A", "2024-06-30", 0.0, 700.0), f("A", "2024-08-01", 0.0, 300.0),
+                    f("B", "2024-02-01", 1000.0, 0.0), f("B", "2024-05-01", 0.0, 300.0), f("B", "2024-09-30", 0.0, 600.0), f("B", "2024-12-31", 0.0, 100.0)],
+    };
+    let bytes = eduplan_ingest::plan::write_plan_workbook(&book).unwrap();
+    let boundary = "PB";
+    let mut body = format!("--{boundary}\r\nContent-Disposition: form-data; name=\"name\"\r\n\r\n十四五规划\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"region\"\r\n\r\n360721\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"规划.xlsx\"\r\nContent-Type: application/octet-stream\r\n\r\n").into_bytes();
+    body.extend(&bytes);
+    body.extend(format!("\r\n--{boundary}--\r\n").into_bytes());
+    let ct = format!("multipart/form-data; boundary={boundary}");
+    let (s, v) = raw(&app, "POST", "/api/plans", &admin, Some(&ct), body).await;
+    assert_eq!(s, StatusCode::OK, "{}", String::from_utf8_lossy(&v));
+    let plan: Value = serde_json::from_slice(&v).unwrap();
+    assert_eq!((plan["version"].as_i64(), plan["projects"].as_i64(), plan["funds"].as_i64()), (Some(1), Some(2), Some(7)));
+    let (_, detail) = call(&app, "GET", &format!("/api/plans/{}", plan["id"]), Some(&admin), None).await;
+    assert_eq!(detail["projects"][1]["spent"], 1000.0);
+
+    let (s, a) = call(&app, "GET", "/api/assess/funds?year=2024&region=360721", Some(&admin), None).await;
+    assert_eq!(s, StatusCode::OK, "{a}");
+    assert_eq!(a["items"][0]["value"], 50.0);
+    assert_eq!(a["items"][0]["passed"], true, "exactly 50% passes");
+    assert_eq!(a["items"][1]["value"], 95.0);
+    assert_eq!(a["passed"], false, "project B is late");
+    assert_eq!(a["problems"], 1);
+
+    // a broken workbook: located errors, nothing stored
+    let mut bad = book.clone();
+    bad.funds[0].project = "Z".into();
+    let mut body = format!("--{boundary}\r\nContent-Disposition: form-data; name=\"name\"\r\n\r\n十四五规划\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"坏.xlsx\"\r\n\r\n").into_bytes();
+    body.extend(eduplan_ingest::plan::write_plan_workbook(&bad).unwrap());
+    body.extend(format!("\r\n--{boundary}--\r\n").into_bytes());
+    let (s, v) = raw(&app, "POST", "/api/plans", &admin, Some(&ct), body).await;
+    assert_eq!(s, StatusCode::BAD_REQUEST);
+    let e: Value = serde_json::from_slice(&v).unwrap();
+    let first = &e["error"]["errors"][0];
+    assert_eq!((first["sheet"].as_str(), first["row"].as_u64(), first["column"].as_str()), (Some("资金"), Some(2), Some("项目编号")), "{e}");
+    let (_, list) = call(&app, "GET", "/api/plans", Some(&admin), None).await;
+    assert_eq!(list["plans"].as_array().unwrap().len(), 1, "nothing stored from the broken workbook");
+}

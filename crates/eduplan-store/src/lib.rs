@@ -15,11 +15,13 @@ mod auth;
 mod custom;
 mod evidence;
 mod findings;
+mod plans;
 mod years;
 
 pub use auth::{Role, ScopeKind, User};
 pub use custom::CustomIndicator;
 pub use evidence::{Evidence, EvidenceFile};
+pub use plans::{PlanInfo, PlanMeta};
 pub use findings::{Attachment, Finding, FindingEvent, FindingFilter, NewFinding};
 pub use years::{VersionInfo, YearSummary};
 

@@ -310,3 +310,29 @@ async fn on_site_results_keep_their_history_and_evidence() {
         assert!(s.audit_log(20).await.unwrap().iter().any(|r| r.2 == "assess.evidence" && r.4.contains("问卷.pdf")));
     }
 }
+
+#[tokio::test]
+async fn plans_are_versioned_by_name_with_their_content() {
+    use eduplan_core::plan::{Cmp, FundEntry, PlanBook, Project, TargetRow};
+    use eduplan_store::PlanMeta;
+    let book = PlanBook {
+        targets: vec![TargetRow { row: 2, indicator: "pre_ger".into(), scope: "360721".into(), base_year: None, base_value: None, target_year: 2025, target_value: 93.0, cmp: Cmp::Ge, unit: "%".into(), kind: "约束性".into(), source: String::new() }],
+        projects: vec![Project { row: 2, id: "XM01".into(), name: "城东幼儿园".into(), kind: "新建".into(), school_id: String::new(), new_places: 360, investment: 2400.0, start_year: 2023, end_year: 2024, status: "在建".into() }],
+        funds: vec![FundEntry { row: 2, project: "XM01".into(), date: "2024-03-15".into(), released: 800.0, spent: 120.5 }],
+    };
+    for b in backends().await {
+        let s = &b.store;
+        let meta = PlanMeta { name: "十四五规划".into(), issuer: "县政府".into(), region: "360721".into(), period: Some((2021, 2025)) };
+        let v1 = s.import_plan(&meta, &book, Some(("规划.docx", b"PK-doc".as_slice())), "plan").await.unwrap();
+        let mut book2 = book.clone();
+        book2.funds[0].spent = 500.0;
+        let v2 = s.import_plan(&meta, &book2, None, "plan").await.unwrap();
+        assert_eq!((v1.version, v2.version, v2.counts), (1, 2, (1, 1, 1)), "{}", b.name);
+        let all = s.plans().await.unwrap();
+        assert_eq!(all.iter().map(|p| (p.version, p.current)).collect::<Vec<_>>(), [(2, true), (1, false)], "{}", b.name);
+        assert_eq!(s.plan_book(v1.id).await.unwrap(), book, "{}: the first version stays as it was", b.name);
+        assert_eq!(s.plan_book(v2.id).await.unwrap().funds[0].spent, 500.0);
+        assert_eq!((v1.doc_name.as_str(), v1.meta.period), ("规划.docx", Some((2021, 2025))));
+        assert!(s.import_plan(&PlanMeta::default(), &book, None, "plan").await.is_err(), "a plan needs a name");
+    }
+}

@@ -832,3 +832,75 @@ pub fn generate(opts: &Options) -> Dataset {
     }
     ds
 }
+
+/// The demo county's five-year plan workbook (指标目标, 项目, 资金) for `last` (the last school
+/// year of the data): targets on catalogue indicators, new kindergartens and school expansions
+/// placed on real schools of the data, and two years of funds, one project spending late.
+pub fn demo_plan(ds: &Dataset, last: i32, seed: u64) -> eduplan_core::plan::PlanBook {
+    use eduplan_core::plan::{Cmp, FundEntry, PlanBook, Project, TargetRow};
+    let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0x9e37_79b9);
+    let schools: Vec<(String, String, String)> = ds
+        .table(SheetKind::Schools)
+        .map(|t| t.rows.iter().map(|r| (t.get(r, "school_id").display(), t.get(r, "name").display(), t.get(r, "type").display())).collect())
+        .unwrap_or_default();
+    let county: String = schools.first().map(|s| s.0.chars().take(6).collect()).unwrap_or_default();
+    let start = last - 3;
+    let target = |row, indicator: &str, base: f64, value: f64, cmp, unit: &str, kind: &str, source: &str| TargetRow {
+        row,
+        indicator: indicator.into(),
+        scope: county.clone(),
+        base_year: Some(start - 1),
+        base_value: Some(base),
+        target_year: start + 4,
+        target_value: value,
+        cmp,
+        unit: unit.into(),
+        kind: kind.into(),
+        source: source.into(),
+    };
+    let targets = vec![
+        target(2, "pre_ger", 88.6, 93.0, Cmp::Ge, "%", "约束性", "学前三年毛入园率提高到93%以上"),
+        target(3, "pre_puhui_cov", 82.0, 90.0, Cmp::Ge, "%", "约束性", "普惠性幼儿园覆盖率稳定在90%以上"),
+        target(4, "ce_retention", 97.2, 98.0, Cmp::Ge, "%", "约束性", "九年义务教育巩固率保持在98%以上"),
+        target(5, "sen_ger", 90.5, 94.0, Cmp::Ge, "%", "预期性", "高中阶段毛入学率达到94%"),
+        target(6, "big_class_share", 6.5, 0.0, Cmp::Le, "%", "约束性", "全面消除56人以上大班额"),
+        target(7, "tq_above_per100", 3.9, 4.5, Cmp::Ge, "人", "预期性", "每百名学生拥有高于规定学历教师数达到4.5人"),
+    ];
+    let pick = |ty: &str, n: usize| schools.iter().filter(|s| s.2 == ty).take(n).cloned().collect::<Vec<_>>();
+    let mut projects = Vec::new();
+    for (i, name) in ["城东新区幼儿园", "滨河幼儿园", "产业园区幼儿园"].iter().enumerate() {
+        projects.push(Project { row: 0, id: format!("XM{:02}", i + 1), name: format!("新建{name}"), kind: "新建".into(), school_id: String::new(), new_places: 270 + 90 * i as i64, investment: 1800.0 + 300.0 * i as f64, start_year: start + i as i32, end_year: start + 1 + i as i32, status: "在建".into() });
+    }
+    for s in pick("小学", 2).into_iter().chain(pick("初级中学", 1)) {
+        let n = projects.len() + 1;
+        projects.push(Project { row: 0, id: format!("XM{n:02}"), name: format!("{}改扩建工程", s.1), kind: "改扩建".into(), school_id: s.0.clone(), new_places: 450, investment: 2600.0, start_year: last - 1, end_year: last + 1, status: "在建".into() });
+    }
+    let n = projects.len() + 1;
+    projects.push(Project { row: 0, id: format!("XM{n:02}"), name: "农村学校多媒体教室配备".into(), kind: "设备".into(), school_id: String::new(), new_places: 0, investment: 680.0, start_year: last, end_year: last, status: "实施中".into() });
+    for (i, p) in projects.iter_mut().enumerate() {
+        p.row = i as u32 + 2;
+    }
+    let mut funds = Vec::new();
+    for (i, p) in projects.iter().enumerate() {
+        for year in (last - 1)..=last {
+            if year < p.start_year || year > p.end_year {
+                continue;
+            }
+            let released = (p.investment * rng.random_range(0.35..0.55)).round();
+            // the second expansion spends late in the last year: a funds finding for the demo
+            let late = i == 4 && year == last;
+            let shares: [f64; 3] = if late { [0.25, 0.55, 0.80] } else { [rng.random_range(0.5..0.7), rng.random_range(0.9..0.95), 1.0] };
+            funds.push(FundEntry { row: 0, project: p.id.clone(), date: format!("{year}-03-{:02}", rng.random_range(1..28)), released, spent: 0.0 });
+            let mut done = 0.0;
+            for (d, share) in ["06-20", "09-25", "12-15"].iter().zip(shares) {
+                let spent = (released * share).round() - done;
+                done += spent;
+                funds.push(FundEntry { row: 0, project: p.id.clone(), date: format!("{year}-{d}"), released: 0.0, spent });
+            }
+        }
+    }
+    for (i, f) in funds.iter_mut().enumerate() {
+        f.row = i as u32 + 2;
+    }
+    PlanBook { targets, projects, funds }
+}

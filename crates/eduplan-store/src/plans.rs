@@ -1,0 +1,203 @@
+//! Plans (规划) as the store keeps them: each import of a plan workbook is a new version of the
+//! plan of that name (nothing is overwritten), with its targets, projects (重点工程) and the
+//! projects' funds (资金), and the plan document itself when one is given.
+
+use eduplan_core::plan::{Cmp, FundEntry, PlanBook, Project, TargetRow};
+use sqlx::any::AnyRow;
+use sqlx::Row as _;
+
+use crate::{now, Result, Store, StoreError};
+
+/// What a user says about a plan when importing it.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PlanMeta {
+    /// 规划名称.
+    pub name: String,
+    /// 发文单位.
+    pub issuer: String,
+    /// Region code the plan governs.
+    pub region: String,
+    /// 规划期 (first and last year).
+    pub period: Option<(i32, i32)>,
+}
+
+/// A stored plan version.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlanInfo {
+    /// Row id.
+    pub id: i64,
+    /// Name, issuer, region, period.
+    pub meta: PlanMeta,
+    /// Version of the plan of this name (1, 2, …).
+    pub version: i64,
+    /// The latest version of its name.
+    pub current: bool,
+    /// File name of the kept document (empty: none).
+    pub doc_name: String,
+    /// draft or published.
+    pub status: String,
+    /// Who imported it.
+    pub created_by: String,
+    /// When.
+    pub created_at: String,
+    /// Counts: targets, projects, fund entries.
+    pub counts: (i64, i64, i64),
+}
+
+fn info(r: &AnyRow) -> Result<PlanInfo> {
+    let (ps, pe): (Option<i64>, Option<i64>) = (r.try_get(5)?, r.try_get(6)?);
+    Ok(PlanInfo {
+        id: r.try_get(0)?,
+        meta: PlanMeta { name: r.try_get(1)?, issuer: r.try_get(3)?, region: r.try_get(4)?, period: ps.zip(pe).map(|(a, b)| (a as i32, b as i32)) },
+        version: r.try_get(2)?,
+        current: r.try_get::<i64, _>(11)? == r.try_get::<i64, _>(2)?,
+        doc_name: r.try_get(7)?,
+        status: r.try_get(8)?,
+        created_by: r.try_get(9)?,
+        created_at: r.try_get(10)?,
+        counts: (r.try_get(12)?, r.try_get(13)?, r.try_get(14)?),
+    })
+}
+
+const INFO_SQL: &str = "SELECT p.id, p.name, p.version, p.issuer, p.region, p.period_start, p.period_end, p.doc_name, p.status, p.created_by, p.created_at, \
+     (SELECT MAX(q.version) FROM plans q WHERE q.name = p.name), \
+     (SELECT COUNT(*) FROM plan_targets t WHERE t.plan_id = p.id), (SELECT COUNT(*) FROM plan_projects j WHERE j.plan_id = p.id), \
+     (SELECT COUNT(*) FROM plan_funds f WHERE f.plan_id = p.id) FROM plans p";
+
+impl Store {
+    /// Stores a checked plan workbook as a new version of the plan `meta.name`, in one
+    /// transaction, audited.
+    pub async fn import_plan(&self, meta: &PlanMeta, book: &PlanBook, doc: Option<(&str, &[u8])>, who: &str) -> Result<PlanInfo> {
+        if meta.name.trim().is_empty() {
+            return Err(StoreError::Invalid("规划名称不能为空 / the plan needs a name".into()));
+        }
+        let mut tx = self.pool.begin().await?;
+        let q = self.sql("SELECT COALESCE(MAX(version), 0) FROM plans WHERE name = $1");
+        let version: i64 = sqlx::query(&q).bind(meta.name.trim()).fetch_one(&mut *tx).await?.get(0);
+        let at = now();
+        let q = self.sql(
+            "INSERT INTO plans (name, version, issuer, region, period_start, period_end, doc_name, doc, status, created_by, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'draft', $9, $10) RETURNING id",
+        );
+        let id: i64 = sqlx::query(&q)
+            .bind(meta.name.trim())
+            .bind(version + 1)
+            .bind(&meta.issuer)
+            .bind(&meta.region)
+            .bind(meta.period.map(|p| p.0 as i64))
+            .bind(meta.period.map(|p| p.1 as i64))
+            .bind(doc.map(|d| d.0).unwrap_or(""))
+            .bind(doc.map(|d| d.1.to_vec()))
+            .bind(who)
+            .bind(&at)
+            .fetch_one(&mut *tx)
+            .await?
+            .get(0);
+        for t in &book.targets {
+            let q = self.sql(
+                "INSERT INTO plan_targets (plan_id, row_no, indicator, scope, base_year, base_value, target_year, target_value, cmp, unit, kind, source) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+            );
+            sqlx::query(&q)
+                .bind(id)
+                .bind(t.row as i64)
+                .bind(&t.indicator)
+                .bind(&t.scope)
+                .bind(t.base_year.map(i64::from))
+                .bind(t.base_value)
+                .bind(t.target_year as i64)
+                .bind(t.target_value)
+                .bind(t.cmp.symbol())
+                .bind(&t.unit)
+                .bind(&t.kind)
+                .bind(&t.source)
+                .execute(&mut *tx)
+                .await?;
+        }
+        for p in &book.projects {
+            let q = self.sql(
+                "INSERT INTO plan_projects (plan_id, row_no, project, name, kind, school_id, new_places, investment, start_year, end_year, status) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+            );
+            sqlx::query(&q)
+                .bind(id)
+                .bind(p.row as i64)
+                .bind(&p.id)
+                .bind(&p.name)
+                .bind(&p.kind)
+                .bind(&p.school_id)
+                .bind(p.new_places)
+                .bind(p.investment)
+                .bind(p.start_year as i64)
+                .bind(p.end_year as i64)
+                .bind(&p.status)
+                .execute(&mut *tx)
+                .await?;
+        }
+        for f in &book.funds {
+            let q = self.sql("INSERT INTO plan_funds (plan_id, row_no, project, date, released, spent) VALUES ($1, $2, $3, $4, $5, $6)");
+            sqlx::query(&q).bind(id).bind(f.row as i64).bind(&f.project).bind(&f.date).bind(f.released).bind(f.spent).execute(&mut *tx).await?;
+        }
+        let q = self.sql("INSERT INTO audit_log (at, actor, action, entity, detail) VALUES ($1, $2, $3, $4, $5)");
+        let detail = format!("v{}：{} 个目标、{} 个项目、{} 条资金", version + 1, book.targets.len(), book.projects.len(), book.funds.len());
+        sqlx::query(&q).bind(&at).bind(who).bind("plan.import").bind(format!("plan:{}", meta.name.trim())).bind(detail).execute(&mut *tx).await?;
+        tx.commit().await?;
+        self.plan(id).await
+    }
+
+    /// Every stored plan version, newest first.
+    pub async fn plans(&self) -> Result<Vec<PlanInfo>> {
+        let rows: Vec<AnyRow> = sqlx::query(&format!("{INFO_SQL} ORDER BY p.id DESC")).fetch_all(&self.pool).await?;
+        rows.iter().map(info).collect()
+    }
+
+    /// One plan version.
+    pub async fn plan(&self, id: i64) -> Result<PlanInfo> {
+        let q = self.sql(&format!("{INFO_SQL} WHERE p.id = $1"));
+        let r: Option<AnyRow> = sqlx::query(&q).bind(id).fetch_optional(&self.pool).await?;
+        r.as_ref().map(info).transpose()?.ok_or_else(|| StoreError::NotFound(format!("规划 {id} / plan {id}")))
+    }
+
+    /// A plan version's content, rows in their workbook order.
+    pub async fn plan_book(&self, id: i64) -> Result<PlanBook> {
+        let q = self.sql("SELECT row_no, indicator, scope, base_year, base_value, target_year, target_value, cmp, unit, kind, source FROM plan_targets WHERE plan_id = $1 ORDER BY row_no");
+        let rows: Vec<AnyRow> = sqlx::query(&q).bind(id).fetch_all(&self.pool).await?;
+        let mut book = PlanBook::default();
+        for r in &rows {
+            let cmp: String = r.try_get(7)?;
+            book.targets.push(TargetRow {
+                row: r.try_get::<i64, _>(0)? as u32,
+                indicator: r.try_get(1)?,
+                scope: r.try_get(2)?,
+                base_year: r.try_get::<Option<i64>, _>(3)?.map(|y| y as i32),
+                base_value: r.try_get(4)?,
+                target_year: r.try_get::<i64, _>(5)? as i32,
+                target_value: r.try_get(6)?,
+                cmp: Cmp::parse(&cmp).ok_or_else(|| StoreError::Invalid(format!("stored comparison {cmp}")))?,
+                unit: r.try_get(8)?,
+                kind: r.try_get(9)?,
+                source: r.try_get(10)?,
+            });
+        }
+        let q = self.sql("SELECT row_no, project, name, kind, school_id, new_places, investment, start_year, end_year, status FROM plan_projects WHERE plan_id = $1 ORDER BY row_no");
+        for r in sqlx::query(&q).bind(id).fetch_all(&self.pool).await?.iter() {
+            book.projects.push(Project {
+                row: r.try_get::<i64, _>(0)? as u32,
+                id: r.try_get(1)?,
+                name: r.try_get(2)?,
+                kind: r.try_get(3)?,
+                school_id: r.try_get(4)?,
+                new_places: r.try_get(5)?,
+                investment: r.try_get(6)?,
+                start_year: r.try_get::<i64, _>(7)? as i32,
+                end_year: r.try_get::<i64, _>(8)? as i32,
+                status: r.try_get(9)?,
+            });
+        }
+        let q = self.sql("SELECT row_no, project, date, released, spent FROM plan_funds WHERE plan_id = $1 ORDER BY row_no");
+        for r in sqlx::query(&q).bind(id).fetch_all(&self.pool).await?.iter() {
+            book.funds.push(FundEntry { row: r.try_get::<i64, _>(0)? as u32, project: r.try_get(1)?, date: r.try_get(2)?, released: r.try_get(3)?, spent: r.try_get(4)? });
+        }
+        Ok(book)
+    }
+}
