@@ -175,7 +175,12 @@ enum Cmd {
         #[arg(long, default_value = "cli")]
         user: String,
     },
-    /// Plans (规划): import a plan workbook (指标目标, 项目, 资金), list, show.
+    /// School-network planning solvers (布局规划): facility location.
+    Layout {
+        #[command(subcommand)]
+        cmd: LayoutCmd,
+    },
+    /// Plans (规划): extract targets from a plan's text, import a plan workbook, list, show.
     Plan {
         #[command(subcommand)]
         cmd: PlanCmd,
@@ -244,7 +249,35 @@ enum IndicatorCmd {
 }
 
 #[derive(Subcommand)]
+enum LayoutCmd {
+    /// Solve an OR-Library instance (pmed1–40, pmedcap1–20): prints objective, lower_bound, gap,
+    /// open_sites (1-based, as the files number vertices) and seconds.
+    Orlib {
+        /// The instance file.
+        file: PathBuf,
+        /// pmedian | pcenter | pmedcap (default: pmedcap for pmedcap files, else pmedian).
+        #[arg(long, default_value = "auto")]
+        kind: String,
+        /// Number of sites to open (default: the file's).
+        #[arg(long)]
+        p: Option<usize>,
+        /// json | table.
+        #[arg(long, default_value = "json")]
+        format: String,
+    },
+}
+
+#[derive(Subcommand)]
 enum PlanCmd {
+    /// Print the targets a plan's own text commits to (.txt, .docx, or an .xlsx indicator
+    /// table), one JSON object per line as in the plan-targets spec, or as a table.
+    Extract {
+        /// The plan document.
+        file: PathBuf,
+        /// jsonl | table.
+        #[arg(long, default_value = "jsonl")]
+        format: String,
+    },
     /// Import a plan workbook (.xlsx with sheets 指标目标, 项目, 资金) as a new version of the plan
     /// named --name; every error is listed with sheet, row and column, and nothing is stored.
     Import {
@@ -735,6 +768,16 @@ async fn run(cli: Cli) -> Result<()> {
             println!("{code} {} 已记录（#{}）/ recorded", if e.passed { "达标" } else { "未达标" }, e.id);
             Ok(())
         }
+        Cmd::Layout { cmd: LayoutCmd::Orlib { file, kind, p, format } } => {
+            let kind: eduplan_layout::Kind = kind.parse()?;
+            let v = eduplan_layout::orlib_json(&file, kind, p)?;
+            match format.as_str() {
+                "json" => println!("{}", serde_json::to_string_pretty(&v)?),
+                "table" => println!("{} {} n={} p={} objective={} lower_bound={} gap={} seconds={}", v["instance"], v["kind"], v["n"], v["p"], v["objective"], v["lower_bound"], v["gap"], v["seconds"]),
+                other => bail!("--format must be json or table (not {other})"),
+            }
+            Ok(())
+        }
         Cmd::Plan { cmd } => {
             let store = Store::open(&db).await?;
             plan_cmd(&store, cmd).await
@@ -1141,6 +1184,21 @@ async fn plan_cmd(store: &Store, cmd: PlanCmd) -> Result<()> {
             let meta = eduplan_store::PlanMeta { name, issuer, region, period };
             let p = store.import_plan(&meta, &book, docb.as_deref().map(|b| (dname.as_str(), b)), &user).await?;
             println!("规划 #{} {} v{}：{} 个目标、{} 个项目、{} 条资金 / imported", p.id, p.meta.name, p.version, p.counts.0, p.counts.1, p.counts.2);
+        }
+        PlanCmd::Extract { file, format } => {
+            let text = eduplan_plan::read_file(&file).with_context(|| file.display().to_string())?;
+            let name = file.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+            let targets = eduplan_plan::extract(&name, &text);
+            match format.as_str() {
+                "jsonl" => print!("{}", eduplan_plan::to_jsonl(&targets)),
+                "table" => {
+                    for t in &targets {
+                        println!("{} {} {}{} {} {}", t.year.map(|y| y.to_string()).unwrap_or_else(|| "—".into()), t.metric, t.cmp.as_str(), t.value, t.unit, t.indicator.as_deref().unwrap_or(""));
+                    }
+                    eprintln!("{} 个目标 / targets", targets.len());
+                }
+                other => bail!("--format must be jsonl or table (not {other})"),
+            }
         }
         PlanCmd::Template { out, demo } => {
             let book = if demo {

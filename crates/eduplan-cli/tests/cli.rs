@@ -241,3 +241,36 @@ fn a_plan_workbook_is_imported_versioned_and_assessed() {
     let o = eduplan(&db, &["plan", "list"]);
     assert_eq!(String::from_utf8_lossy(&o.stdout).lines().count(), 2, "two versions, nothing else");
 }
+
+#[test]
+fn plan_extract_prints_the_spec_s_json_lines() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("x.db");
+    let plan = dir.path().join("计划.txt");
+    // our own wording, in the style of plans
+    std::fs::write(&plan, "到2027年，全县学前三年毛入园率达到95%以上，新建、改扩建公办幼儿园6所，新增学位2160个。\n").unwrap();
+    let o = eduplan(&db, &["plan", "extract", plan.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", text(&o));
+    let lines: Vec<serde_json::Value> = String::from_utf8_lossy(&o.stdout).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(lines.len(), 3, "{lines:?}");
+    let ger = lines.iter().find(|t| t["indicator"] == "pre_ger").expect("毛入园率 linked to pre_ger");
+    assert_eq!((ger["value"].as_f64(), ger["year"].as_i64()), (Some(95.0), Some(2027)));
+    assert!(lines.iter().any(|t| t["value"] == 2160.0));
+    let o = eduplan(&db, &["plan", "extract", dir.path().join("无.txt").to_str().unwrap()]);
+    assert!(!o.status.success());
+}
+
+#[test]
+fn layout_orlib_reaches_the_known_optimum_of_pmed1() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/bench/location/orlib-pmed/pmed1.txt");
+    let o = eduplan(&dir.path().join("x.db"), &["layout", "orlib", file, "--kind", "pmedian"]);
+    assert!(o.status.success(), "{}", text(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    // pmedopt.txt: pmed1 (n = 100, p = 5) has optimum 5819
+    assert_eq!(v["objective"].as_f64(), Some(5819.0));
+    assert!(v["lower_bound"].as_f64().unwrap() <= 5819.0);
+    assert_eq!(v["open_sites"].as_array().unwrap().len(), 5);
+    let o = eduplan(&dir.path().join("x.db"), &["layout", "orlib", file, "--kind", "nope"]);
+    assert!(!o.status.success());
+}

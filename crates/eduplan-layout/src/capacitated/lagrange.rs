@@ -1,0 +1,199 @@
+//! Lagrangian lower bound for the capacitated p-median with single sourcing: relax
+//! Σ_j x_ij = 1 with multipliers λ_i; each site then solves a 0-1 knapsack
+//!
+//!   ρ_j = f_j + min_k [ step cost_k + min Σ_i (c_ij − λ_i) x_ij  s.t. Σ_i q_i x_ij ≤ cap_k ]
+//!
+//! and the relaxation opens the fixed sites plus the p − |fixed| smallest ρ_j. Knapsacks are
+//! solved exactly by dynamic programming over capacity when demands are whole numbers and
+//! capacities moderate, otherwise by their LP relaxation (still a valid, weaker bound).
+
+use std::time::Instant;
+
+use super::capfn::CapFn;
+use crate::model::Core;
+
+pub(crate) struct Knap {
+    /// Exact DP possible.
+    integral: bool,
+    best: Vec<f64>,
+    keep: Vec<bool>,
+}
+
+impl Knap {
+    /// A solver; exact DP when demands and finite capacities are whole numbers (≤ 200 000).
+    pub fn new(q: &[f64], caps: &[CapFn]) -> Self {
+        let integral = q.iter().all(|v| v.fract() == 0.0)
+            && caps.iter().flat_map(|c| c.steps()).all(|s| !s.0.is_finite() || (s.0.fract() == 0.0 && s.0 <= 200_000.0));
+        Knap { integral, best: Vec::new(), keep: Vec::new() }
+    }
+
+    /// Minimum reduced cost of a site over items (client, reduced cost < 0, demand), with the
+    /// clients it takes.
+    pub fn solve(&mut self, items: &[(usize, f64, f64)], steps: &[(f64, f64)], taken: &mut Vec<usize>) -> f64 {
+        taken.clear();
+        let total_q: f64 = items.iter().map(|x| x.2).sum();
+        let mut best_val = f64::INFINITY;
+        // The first step whose capacity holds every attractive client needs no knapsack
+        // (later steps only cost more).
+        if let Some(&(_, cost)) = steps.iter().find(|s| s.0 >= total_q) {
+            best_val = cost + items.iter().map(|x| x.1).sum::<f64>();
+        }
+        let tight: Vec<(usize, f64)> = steps.iter().enumerate().filter(|(_, s)| s.0 < total_q).map(|(k, s)| (k, s.0)).collect();
+        if tight.is_empty() {
+            taken.extend(items.iter().map(|x| x.0));
+            return best_val;
+        }
+        if self.integral {
+            let w = tight.iter().map(|t| t.1 as usize).max().unwrap();
+            let m = items.len();
+            self.best.clear();
+            self.best.resize(w + 1, 0.0);
+            self.keep.clear();
+            self.keep.resize(m * (w + 1), false);
+            for (t, &(_, r, q)) in items.iter().enumerate() {
+                let q = q as usize;
+                for c in (q..=w).rev() {
+                    let v = self.best[c - q] + r;
+                    if v < self.best[c] {
+                        self.best[c] = v;
+                        self.keep[t * (w + 1) + c] = true;
+                    }
+                }
+            }
+            let mut which = None;
+            for &(k, cap) in &tight {
+                let v = steps[k].1 + self.best[cap as usize];
+                if v < best_val {
+                    best_val = v;
+                    which = Some(cap as usize);
+                }
+            }
+            match which {
+                Some(mut c) => {
+                    for t in (0..m).rev() {
+                        if self.keep[t * (w + 1) + c] {
+                            taken.push(items[t].0);
+                            c -= items[t].2 as usize;
+                        }
+                    }
+                }
+                None => taken.extend(items.iter().map(|x| x.0)),
+            }
+            best_val
+        } else {
+            // LP relaxation: fill by best ratio; fractional items count as taken for the
+            // subgradient (an approximation that only affects convergence, not validity).
+            let mut order: Vec<&(usize, f64, f64)> = items.iter().collect();
+            order.sort_by(|a, b| (a.1 / a.2.max(1e-12)).total_cmp(&(b.1 / b.2.max(1e-12))));
+            let mut pick = None;
+            for &(k, cap) in &tight {
+                let (mut room, mut v) = (cap, steps[k].1);
+                for it in &order {
+                    if room <= 0.0 {
+                        break;
+                    }
+                    let f = (room / it.2.max(1e-12)).min(1.0);
+                    v += f * it.1;
+                    room -= f * it.2;
+                }
+                if v < best_val {
+                    best_val = v;
+                    pick = Some(cap);
+                }
+            }
+            match pick {
+                Some(cap) => {
+                    let mut room = cap;
+                    for it in &order {
+                        if room <= 0.0 {
+                            break;
+                        }
+                        taken.push(it.0);
+                        room -= it.2;
+                    }
+                }
+                None => taken.extend(items.iter().map(|x| x.0)),
+            }
+            best_val
+        }
+    }
+}
+
+/// Subgradient optimisation; returns the best bound (not rounded).
+#[allow(clippy::too_many_arguments)]
+///
+/// `heuristic` is called with the relaxation's open sites every few iterations (a Lagrangian
+/// heuristic: those sites, reassigned feasibly, are often excellent) and returns the cost it
+/// found, which tightens the step target.
+pub(crate) fn bound(
+    core: &Core,
+    q: &[f64],
+    caps: &[CapFn],
+    p: usize,
+    mut ub: f64,
+    mut lambda: Vec<f64>,
+    max_iter: usize,
+    deadline: Instant,
+    heuristic: &mut dyn FnMut(&[usize]) -> f64,
+) -> f64 {
+    let (n, m) = (core.n, core.m);
+    let mut knap = Knap::new(q, caps);
+    let mut rho = vec![0.0; m];
+    let mut takes: Vec<Vec<usize>> = vec![Vec::new(); m];
+    let mut items: Vec<(usize, f64, f64)> = Vec::new();
+    let mut best = f64::NEG_INFINITY;
+    let (mut theta, mut stall) = (2.0, 0);
+    let mut g = vec![0.0; n];
+    for it in 0..max_iter {
+        for j in 0..m {
+            items.clear();
+            for i in 0..n {
+                let r = core.cost(i, j) - lambda[i];
+                if r < 0.0 {
+                    items.push((i, r, q[i]));
+                }
+            }
+            rho[j] = core.open_cost[j] + knap.solve(&items, caps[j].steps(), &mut takes[j]);
+        }
+        let mut sel: Vec<usize> = (0..m).filter(|&j| core.fixed[j]).collect();
+        let mut free: Vec<usize> = (0..m).filter(|&j| !core.fixed[j]).collect();
+        let need = p - sel.len();
+        if need > 0 && need < free.len() {
+            free.select_nth_unstable_by(need - 1, |&a, &b| rho[a].total_cmp(&rho[b]).then(a.cmp(&b)));
+        }
+        sel.extend_from_slice(&free[..need]);
+        let value: f64 = lambda.iter().sum::<f64>() + sel.iter().map(|&j| rho[j]).sum::<f64>();
+        if it % 10 == 5 {
+            ub = ub.min(heuristic(&sel));
+        }
+        if value > best + 1e-9 * value.abs().max(1.0) {
+            best = value;
+            stall = 0;
+        } else {
+            stall += 1;
+            if stall >= 40 {
+                theta *= 0.5;
+                stall = 0;
+            }
+        }
+        if core.round_bound(best) >= ub - 1e-9 || theta < 1e-5 || (it % 8 == 0 && Instant::now() > deadline) {
+            break;
+        }
+        g.iter_mut().for_each(|x| *x = 1.0);
+        for &j in &sel {
+            for &i in &takes[j] {
+                g[i] -= 1.0;
+            }
+        }
+        let norm: f64 = g.iter().map(|x| x * x).sum();
+        if norm == 0.0 {
+            break;
+        }
+        let target = ub.max(value) + if core.integral { 0.5 } else { 1e-6 * ub.abs().max(1.0) };
+        let step = theta * (target - value) / norm;
+        for i in 0..n {
+            lambda[i] += step * g[i];
+        }
+    }
+    best
+}

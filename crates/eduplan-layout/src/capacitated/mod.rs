@@ -1,0 +1,264 @@
+//! Capacitated p-median with single sourcing (容量约束下的总距离最小: every demand point goes
+//! to exactly one school whose places 学位 are limited, optionally expandable 扩建).
+//!
+//! In the spirit of Osman & Christofides (1994) — local search over the medians with a good
+//! assignment inside — with stronger parts:
+//! - assignment to fixed medians ([`assign`], [`transport`]): the better of a regret greedy
+//!   (Martello & Toth) with shift/swap descent and the exact *splittable* optimum
+//!   (transportation problem by successive shortest paths) rounded to single sourcing and
+//!   repaired; the transportation value bounds what these medians can achieve, which prunes;
+//! - median moves: relocate a median to one of the best sites for its cluster, screened
+//!   cheaply by re-centring the cluster;
+//! - an iterated local search (two walks, one per core) kicking medians to sites near a client
+//!   of their cluster;
+//! - a Lagrangian bound ([`lagrange`]): assignment constraints relaxed, one 0-1 knapsack per
+//!   site (exact DP for whole-number demands); the relaxation's open sites feed a Lagrangian
+//!   heuristic, and promising median sets get a Lagrangian assignment heuristic
+//!   ([`Assigner::deep`], Fisher, Jaikumar & Van Wassenhove 1986).
+
+mod assign;
+mod capfn;
+mod lagrange;
+mod transport;
+
+use std::time::{Duration, Instant};
+
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+
+use crate::error::Error;
+use crate::model::{Core, Problem};
+use crate::solution::{Options, Solution};
+use assign::{Assigner, Assignment};
+use capfn::CapFn;
+
+/// Median sets whose quick assignment is within this factor of the best get the Lagrangian
+/// assignment heuristic.
+const DEEP_WITHIN: f64 = 1.02;
+/// Candidates whose warm-started assignment is within this factor of the current cost get a
+/// full regret reassignment too.
+const SCREEN_WITHIN: f64 = 1.004;
+/// Subgradient iterations of that heuristic.
+const DEEP_ITERS: usize = 60;
+/// Parallel ILS walks (the target machine has 2 cores).
+const THREADS: usize = 2;
+/// A kicked median moves to one of this many sites nearest to a client of its cluster.
+const NEAR_SITES: usize = 5;
+/// Sites examined per median and pass of the swap neighbourhood.
+const SWAP_CANDIDATES: usize = 8;
+
+/// Solves the capacitated p-median with exactly `p` open sites (fixed included).
+///
+/// Objective: Σ_i w_i · d(i, site) + Σ_{open j} cost_j + expansion steps bought. Capacity use
+/// is [`Problem::demand`]. Returns an error when no plan fits the capacities.
+pub fn solve(problem: &Problem, p: usize, opts: &Options) -> Result<Solution, Error> {
+    problem.check(Some(p))?;
+    let start = Instant::now();
+    let deadline = start + Duration::from_secs_f64(opts.time_limit.max(0.0));
+    let core = Core::new(problem);
+    let q = problem.demand();
+    let caps: Vec<CapFn> = problem.sites.iter().map(|s| CapFn::new(s, core.big)).collect();
+    // Quick necessary condition: the p largest capacities must hold the total demand.
+    let total: f64 = q.iter().sum();
+    let mut mc: Vec<f64> = caps.iter().map(|c| c.max_capacity()).collect();
+    mc.sort_by(|a, b| b.total_cmp(a));
+    if mc.iter().take(p).sum::<f64>() + 1e-9 < total {
+        return Err(Error::Invalid(format!("total demand {total} exceeds the capacity of any {p} sites (学位不足)")));
+    }
+    let asg = Assigner { core: &core, q, caps: &caps };
+
+    // Start: medians of the uncapacitated problem.
+    let quick = Options { seed: opts.seed, time_limit: opts.time_limit * 0.1, effort: 4 };
+    let (med0, _, _, _) = crate::pmedian::search(&core, p, &quick, Instant::now());
+    let mut cur = evaluate(&asg, &med0, f64::INFINITY).0;
+    median_search(&asg, &mut cur, false, deadline);
+    let mut best = clone(&cur);
+
+    let lambda0: Vec<f64> = (0..core.n).map(|i| core.cost(i, best.medians[best.a[i]])).collect();
+    let mut seen: Vec<Vec<usize>> = Vec::new();
+    let ub0 = best.cost;
+    let mut lag_best: Option<Assignment> = None;
+    let mut heur = |sites: &[usize]| -> f64 {
+        let mut key = sites.to_vec();
+        key.sort_unstable();
+        if seen.contains(&key) {
+            return f64::INFINITY;
+        }
+        seen.push(key);
+        let mut t = evaluate(&asg, sites, f64::INFINITY).0;
+        if t.cost < ub0 * DEEP_WITHIN {
+            t = asg.deep(sites, &t, ub0, DEEP_ITERS).0;
+        }
+        let c = t.cost;
+        if lag_best.as_ref().is_none_or(|b| c < b.cost) {
+            lag_best = Some(t);
+        }
+        c
+    };
+    let mut lb = lagrange::bound(&core, q, &caps, p, best.cost, lambda0.clone(), 600, deadline, &mut heur);
+    if let Some(mut t) = lag_best.take() {
+        median_search(&asg, &mut t, false, deadline);
+        if t.cost < best.cost - 1e-9 {
+            best = t;
+        }
+    }
+    let proven = |b: &Assignment, lb: f64| core.round_bound(lb) >= b.cost - 1e-9 * b.cost.abs().max(1.0);
+
+    // Iterated local search on both cores: two independent walks with their own seeds; the
+    // better result wins (ties → first walk), so the answer stays deterministic.
+    if !proven(&best, lb) {
+        let target = core.round_bound(lb);
+        let iters = opts.effort / 2;
+        let start_sol = &best;
+        let asg_ref = &asg;
+        let results: Vec<Assignment> = std::thread::scope(|sc| {
+            let hs: Vec<_> = (0..THREADS as u64)
+                .map(|t| sc.spawn(move || ils(asg_ref, start_sol, opts.seed.wrapping_mul(THREADS as u64).wrapping_add(t), iters, target, deadline)))
+                .collect();
+            hs.into_iter().map(|h| h.join().expect("ILS thread panicked")).collect()
+        });
+        for s in results {
+            if s.cost < best.cost - 1e-9 {
+                best = s;
+            }
+        }
+    }
+    if !proven(&best, lb) && Instant::now() < deadline {
+        let lambda0: Vec<f64> = (0..core.n).map(|i| core.cost(i, best.medians[best.a[i]])).collect();
+        let mut lag_best: Option<Assignment> = None;
+        let mut heur = |sites: &[usize]| -> f64 {
+            let t = evaluate(&asg, sites, f64::INFINITY).0;
+            let c = t.cost;
+            if lag_best.as_ref().is_none_or(|b| c < b.cost) {
+                lag_best = Some(t);
+            }
+            c
+        };
+        lb = lb.max(lagrange::bound(&core, q, &caps, p, best.cost, lambda0, 3000, deadline, &mut heur));
+        if let Some(t) = lag_best {
+            if t.cost < best.cost - 1e-9 {
+                best = t;
+            }
+        }
+    }
+    let overflow = best.medians.iter().enumerate().any(|(k, &j)| best.load[k] > caps[j].max_capacity() + 1e-9);
+    let assignment: Vec<usize> = best.a.iter().map(|&k| best.medians[k]).collect();
+    if overflow {
+        return Err(Error::Invalid("no assignment found within the capacities (学位不足)".into()));
+    }
+    if let Some(i) = (0..core.n).find(|&i| problem.forbidden_pair(i, assignment[i])) {
+        return Err(Error::Invalid(format!("demand point {i} cannot be assigned within the distance limit")));
+    }
+    let lbr = core.round_bound(lb);
+    Ok(Solution::new(best.cost, lbr, best.medians.clone(), assignment, start))
+}
+
+/// Assignment to these medians: the better of the regret greedy and the rounded
+/// transportation solution (used when there are no expansion steps, whose costs the
+/// transportation model does not see), plus the transportation bound for these medians. The
+/// regret greedy is skipped when the bound already shows the medians cannot beat `target`.
+fn evaluate(asg: &Assigner, med: &[usize], target: f64) -> (Assignment, f64) {
+    if asg.caps.iter().any(|c| c.steps().len() > 1) {
+        return (asg.assign(med), f64::NEG_INFINITY);
+    }
+    let (t, lp) = asg.assign_transport(med);
+    if lp >= target {
+        return (t, lp);
+    }
+    let u = asg.assign(med);
+    (if u.cost < t.cost { u } else { t }, lp)
+}
+
+/// One iterated-local-search walk: replace one or two medians by sites near a random client
+/// of their cluster (rarely by any site), descend, keep the result if it is better.
+fn ils(asg: &Assigner, start: &Assignment, seed: u64, iters: usize, target: f64, deadline: Instant) -> Assignment {
+    let core = asg.core;
+    let p = start.medians.len();
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    let mut best = clone(start);
+    let mut it = 0;
+    while it < iters && best.cost > target + 1e-9 && Instant::now() < deadline {
+        it += 1;
+        let mut med = best.medians.clone();
+        let kicks = 1 + (it % 2);
+        for _ in 0..kicks {
+            let free: Vec<usize> = (0..p).filter(|&k| !core.fixed[med[k]]).collect();
+            if free.is_empty() {
+                break;
+            }
+            let k = free[rng.random_range(0..free.len())];
+            let members: Vec<usize> = (0..core.n).filter(|&i| best.a[i] == k).collect();
+            let j = if members.is_empty() || rng.random_range(0..4) == 0 {
+                rng.random_range(0..core.m)
+            } else {
+                let i = members[rng.random_range(0..members.len())];
+                let near = &core.sorted(i)[..NEAR_SITES.min(core.m)];
+                near[rng.random_range(0..near.len())] as usize
+            };
+            if !med.contains(&j) {
+                med[k] = j;
+            }
+        }
+        let mut s = evaluate(asg, &med, f64::INFINITY).0;
+        median_search(asg, &mut s, false, deadline);
+        if s.cost < best.cost - 1e-9 {
+            best = s;
+        }
+    }
+    best
+}
+
+fn clone(a: &Assignment) -> Assignment {
+    Assignment { medians: a.medians.clone(), a: a.a.clone(), load: a.load.clone(), cost: a.cost }
+}
+
+/// Median moves until none improves: relocation within a cluster, then swaps with the best
+/// sites for a cluster (each candidate evaluated by a full reassignment).
+fn median_search(asg: &Assigner, s: &mut Assignment, deep: bool, deadline: Instant) {
+    let core = asg.core;
+    let p = s.medians.len();
+    let mut improved = true;
+    while improved && Instant::now() < deadline {
+        improved = false;
+        for k in 0..p {
+            if core.fixed[s.medians[k]] {
+                continue;
+            }
+            let members: Vec<usize> = (0..core.n).filter(|&i| s.a[i] == k).collect();
+            // Sites ranked by the cost of serving this cluster from them.
+            let mut ranked: Vec<(f64, usize)> = (0..core.m)
+                .filter(|&j| !s.medians.contains(&j) && asg.caps[j].max_capacity() + 1e-9 >= s.load[k])
+                .map(|j| (members.iter().map(|&i| core.cost(i, j)).sum::<f64>() + core.open_cost[j], j))
+                .collect();
+            let take = SWAP_CANDIDATES.min(ranked.len());
+            if take == 0 {
+                continue;
+            }
+            ranked.select_nth_unstable_by(take - 1, |a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+            ranked.truncate(take);
+            ranked.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+            for &(_, j) in &ranked {
+                let mut med = s.medians.clone();
+                med[k] = j;
+                // Screen cheaply: same clusters, new centre, then shift/swap descent.
+                let mut t = Assignment { medians: med.clone(), a: s.a.clone(), load: s.load.clone(), cost: 0.0 };
+                t.cost = asg.total(&t);
+                asg.improve(&mut t, false);
+                if t.cost >= s.cost && t.cost < s.cost * SCREEN_WITHIN {
+                    let (u, lp) = evaluate(asg, &med, s.cost);
+                    if u.cost < t.cost {
+                        t = u;
+                    }
+                    if deep && t.cost >= s.cost && lp < s.cost - 1e-9 {
+                        t = asg.deep(&med, &t, s.cost, DEEP_ITERS).0;
+                    }
+                }
+                if t.cost < s.cost - 1e-9 * s.cost.abs().max(1.0) {
+                    *s = t;
+                    improved = true;
+                    break;
+                }
+            }
+        }
+    }
+}
