@@ -3,7 +3,7 @@ import { lang } from './i18n.js'
 /** Display number with thousands separators; '—' for null. */
 export function fmt(v, digits) {
   if (v === null || v === undefined || v === '') return '—'
-  const n = Number(v)
+  const n = Number(v) + 0 // -0 (a sum of nothing on the server) shows as 0
   if (!Number.isFinite(n)) return String(v)
   const opts = digits != null ? { maximumFractionDigits: digits } : { maximumFractionDigits: 2 }
   return n.toLocaleString(lang.value === 'en' ? 'en-US' : 'zh-CN', opts)

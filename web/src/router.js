@@ -11,6 +11,7 @@ import IndicatorsPage from './pages/IndicatorsPage.vue'
 import SupervisionPage from './pages/SupervisionPage.vue'
 import DataPage from './pages/DataPage.vue'
 import FindingsPage from './pages/FindingsPage.vue'
+import PlansPage from './pages/PlansPage.vue'
 
 const routes = [
   { path: '/login', name: 'login', component: LoginPage, meta: { public: true } },
@@ -22,6 +23,7 @@ const routes = [
       { path: 'schools', name: 'schools', component: SchoolsPage },
       { path: 'schools/:id', name: 'school', component: SchoolPage, props: true },
       { path: 'indicators', name: 'indicators', component: IndicatorsPage },
+      { path: 'plans', name: 'plans', component: PlansPage },
       { path: 'supervision', name: 'supervision', component: SupervisionPage },
       { path: 'findings', name: 'findings', component: FindingsPage },
       { path: 'data', name: 'data', component: DataPage },

@@ -5,7 +5,7 @@ import { t, lang } from './i18n.js'
 import { fmt } from './format.js'
 import { api, download } from './api.js'
 
-export const METHODS = ['balance-quality', 'balance-basic', 'preschool', 'class-size']
+export const METHODS = ['balance-quality', 'balance-basic', 'preschool', 'class-size', 'funds']
 
 /** 县域义务教育发展基本均衡县督导评估暂行办法 (2012): the eight catalogue indicators, in display order. */
 export const BB_CODES = [
@@ -96,10 +96,13 @@ export function cvText(v) {
   return Number(v).toFixed(4)
 }
 
-/** Item group of a code: G 政府保障程度, E 教育质量, S 社会认可度, P 普及普惠, B 综合差异系数 (基本均衡). */
+/**
+ * Item group of a code: G 政府保障程度, E 教育质量, S 社会认可度, P 普及普惠, B 综合差异系数 (基本均衡),
+ * F 资金执行进度 (checkpoints F1…).
+ */
 export function itemGroup(code) {
   const c = String(code || '').charAt(0)
-  return ['G', 'E', 'S', 'P', 'B'].includes(c) ? c : 'X'
+  return ['G', 'E', 'S', 'P', 'B', 'F'].includes(c) ? c : 'X'
 }
 
 /** Item name in the current language: the response's name in Chinese, a known translation in English. */
@@ -156,4 +159,46 @@ export function recordEvidence({ method, year, region, code, passed, note, file 
 /** GET /api/evidence/{id}: the evidence file of an on-site result (token header, saved as a blob). */
 export function downloadEvidence(ev) {
   return download(`/api/evidence/${encodeURIComponent(ev.id)}`, null, ev.file || `evidence-${ev.id}`)
+}
+
+// ------------------------------------------------------------------ 资金执行进度 (funds)
+
+/**
+ * The checkpoints of a funds assessment in order: [{ code (F1…), date ("2024-06-30"), label
+ * ("06-30"), share (required %), value (county %), passed (true / false / null: not yet due) }].
+ * Dates and shares come from the projects' checkpoints, the county values from the items F1…
+ * (same order); the item's name gives the date when no project has funds.
+ */
+export function fundCheckpoints(res) {
+  if (!res) return []
+  const items = Array.isArray(res.items) ? res.items.filter((it) => /^F\d+$/.test(String(it.code || ''))) : []
+  const projects = Array.isArray(res.projects) ? res.projects : []
+  const first = projects.find((p) => Array.isArray(p.checkpoints) && p.checkpoints.length)
+  const cps = first ? first.checkpoints : []
+  const n = Math.max(items.length, cps.length)
+  const out = []
+  for (let i = 0; i < n; i++) {
+    const it = items[i] || null
+    const cp = cps[i] || null
+    let date = cp ? String(cp.date || '') : ''
+    if (!date && it) {
+      const m = /(\d{2}-\d{2})/.exec(String(it.name || ''))
+      if (m) date = `${res.year}-${m[1]}`
+    }
+    out.push({
+      code: it ? it.code : `F${i + 1}`,
+      date,
+      label: date.length >= 10 ? date.slice(5) : date,
+      share: cp && cp.share != null ? cp.share : it ? it.threshold : null,
+      value: it ? it.value : null,
+      passed: it ? it.passed : null,
+    })
+  }
+  return out
+}
+
+/** The checkpoint of a project at `date`, or null. */
+export function projectCheckpoint(project, date) {
+  const cps = (project && project.checkpoints) || []
+  return cps.find((c) => c.date === date) || null
 }

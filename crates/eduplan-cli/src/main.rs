@@ -278,8 +278,10 @@ enum PlanCmd {
         #[arg(long, default_value = "jsonl")]
         format: String,
     },
-    /// Import a plan workbook (.xlsx with sheets 指标目标, 项目, 资金) as a new version of the plan
-    /// named --name; every error is listed with sheet, row and column, and nothing is stored.
+    /// Import a plan as a new version of the plan named --name: a plan workbook (.xlsx with sheets
+    /// 指标目标, 项目, 资金; every error is listed with sheet, row and column, and nothing is stored),
+    /// or the plan document itself (.txt, .docx, an .xlsx indicator table), whose extracted
+    /// targets become a draft to review.
     Import {
         /// The workbook.
         file: PathBuf,
@@ -597,8 +599,13 @@ async fn demo(db: &str, port: u16, seed: u64, keep: bool) -> Result<()> {
         let bytes = eduplan_ingest::plan::write_plan_workbook(&book)?;
         let book = eduplan_ingest::plan::read_plan_workbook("规划.xlsx", &bytes).map_err(|e| anyhow::anyhow!("demo plan: {}", e[0].one_line()))?;
         let county: String = book.targets.first().map(|t| t.scope.clone()).unwrap_or_default();
-        let meta = eduplan_store::PlanMeta { name: "教育事业发展第十四个五年规划（演示）".into(), issuer: "县人民政府".into(), region: county, period: Some((2021, 2025)) };
+        let meta = eduplan_store::PlanMeta { name: "教育事业发展第十四个五年规划（演示）".into(), issuer: "县人民政府".into(), region: county, period: Some((2021, 2025)), draft: false };
         store.import_plan(&meta, &book, None, "demo").await?;
+        // and the same plan as published text, through extraction: a draft to review
+        let text = eduplan_synth::demo_plan_text("湖清县");
+        let (book, draft) = eduplan_server::plans::read_plan("规划文本.txt", text.as_bytes()).map_err(|e| anyhow::anyhow!("demo plan text: {}", e[0].one_line()))?;
+        let meta = eduplan_store::PlanMeta { name: "教育事业发展“十四五”规划文本（演示）".into(), draft, ..meta };
+        store.import_plan(&meta, &book, Some(("规划文本.txt", text.as_bytes())), "demo").await?;
     }
     store.upsert_user("admin", "系统管理员", "admin123", Role::Admin, ScopeKind::All, "").await?;
     store.upsert_user("dudao", "督导室", "dudao123", Role::Supervisor, ScopeKind::All, "").await?;
@@ -1170,7 +1177,7 @@ async fn plan_cmd(store: &Store, cmd: PlanCmd) -> Result<()> {
                 }
                 None => None,
             };
-            let book = match eduplan_ingest::plan::read_plan_workbook(&fname, &bytes) {
+            let (book, draft) = match eduplan_server::plans::read_plan(&fname, &bytes) {
                 Ok(b) => b,
                 Err(issues) => {
                     for i in &issues {
@@ -1179,11 +1186,15 @@ async fn plan_cmd(store: &Store, cmd: PlanCmd) -> Result<()> {
                     bail!("{} 个错误，未导入 / {} errors, nothing imported", issues.len(), issues.len());
                 }
             };
-            let docb = doc.as_ref().map(|d| std::fs::read(d).with_context(|| d.display().to_string())).transpose()?;
-            let dname = doc.as_ref().and_then(|d| d.file_name()).map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
-            let meta = eduplan_store::PlanMeta { name, issuer, region, period };
+            // an extracted plan keeps its own document
+            let (docb, dname) = match &doc {
+                Some(d) => (Some(std::fs::read(d).with_context(|| d.display().to_string())?), d.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default()),
+                None if draft => (Some(bytes.clone()), fname.clone()),
+                None => (None, String::new()),
+            };
+            let meta = eduplan_store::PlanMeta { name, issuer, region, period, draft };
             let p = store.import_plan(&meta, &book, docb.as_deref().map(|b| (dname.as_str(), b)), &user).await?;
-            println!("规划 #{} {} v{}：{} 个目标、{} 个项目、{} 条资金 / imported", p.id, p.meta.name, p.version, p.counts.0, p.counts.1, p.counts.2);
+            println!("规划 #{} {} v{}{}：{} 个目标、{} 个项目、{} 条资金 / imported", p.id, p.meta.name, p.version, if p.meta.draft { "（草稿，目标由文本提取，待审核）" } else { "" }, p.counts.0, p.counts.1, p.counts.2);
         }
         PlanCmd::Extract { file, format } => {
             let text = eduplan_plan::read_file(&file).with_context(|| file.display().to_string())?;

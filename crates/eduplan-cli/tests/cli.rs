@@ -258,6 +258,17 @@ fn plan_extract_prints_the_spec_s_json_lines() {
     assert!(lines.iter().any(|t| t["value"] == 2160.0));
     let o = eduplan(&db, &["plan", "extract", dir.path().join("无.txt").to_str().unwrap()]);
     assert!(!o.status.success());
+    // importing the text makes a draft plan with the extracted targets, the document kept
+    let o = eduplan(&db, &["plan", "import", plan.to_str().unwrap(), "--name", "学前行动计划"]);
+    assert!(o.status.success() && text(&o).contains("草稿"), "{}", text(&o));
+    let o = eduplan(&db, &["plan", "show", "1", "--format", "json"]);
+    let p: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!((p["draft"].as_bool(), p["doc_name"].as_str()), (Some(true), Some("计划.txt")));
+    let targets = p["targets"].as_array().unwrap();
+    assert_eq!(targets.len(), 3);
+    let ger = targets.iter().find(|t| t["indicator"] == "pre_ger").unwrap();
+    assert_eq!((ger["target_value"].as_f64(), ger["target_year"].as_i64(), ger["cmp"].as_str()), (Some(95.0), Some(2027), Some("≥")));
+    assert!(ger["source"].as_str().unwrap().contains("毛入园率"));
 }
 
 #[test]

@@ -22,6 +22,6 @@ pub mod target;
 
 pub use extract::{extract, extract_with};
 pub use lexicon::Lexicon;
-pub use read::{read_file, Error};
+pub use read::{read_bytes, read_file, Error};
 pub use score::{score, DocScore, Scores};
 pub use target::{from_jsonl, to_jsonl, Baseline, Cmp, Target};

@@ -30,20 +30,25 @@ pub fn read_file(path: impl AsRef<Path>) -> Result<String, Error> {
         path: name.clone(),
         source: e,
     })?;
-    let ext = path
+    read_bytes(&name, &bytes)
+}
+
+/// Reads an uploaded plan (the name's extension picks the format) as text.
+pub fn read_bytes(name: &str, bytes: &[u8]) -> Result<String, Error> {
+    let ext = Path::new(name)
         .extension()
         .and_then(|e| e.to_str())
         .unwrap_or("")
         .to_ascii_lowercase();
     let fmt = |message: String| Error::Format {
-        path: name.clone(),
+        path: name.to_string(),
         message,
     };
     match ext.as_str() {
-        "txt" | "text" | "md" | "" => Ok(decode_text(&bytes)),
-        "docx" => docx_text(&bytes).map_err(fmt),
-        "xlsx" | "xlsm" | "xls" | "ods" => xlsx_text(&bytes).map_err(fmt),
-        _ => Err(Error::Unsupported { path: name }),
+        "txt" | "text" | "md" | "" => Ok(decode_text(bytes)),
+        "docx" => docx_text(bytes).map_err(fmt),
+        "xlsx" | "xlsm" | "xls" | "ods" => xlsx_text(bytes).map_err(fmt),
+        _ => Err(Error::Unsupported { path: name.to_string() }),
     }
 }
 

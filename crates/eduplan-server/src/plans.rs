@@ -14,7 +14,7 @@ use crate::AppState;
 /// A plan version as JSON.
 pub fn info_json(p: &PlanInfo) -> J {
     json!({"id": p.id, "name": p.meta.name, "version": p.version, "current": p.current, "issuer": p.meta.issuer, "region": p.meta.region,
-           "period": p.meta.period.map(|(a, b)| json!([a, b])), "doc_name": p.doc_name, "status": p.status,
+           "period": p.meta.period.map(|(a, b)| json!([a, b])), "doc_name": p.doc_name, "status": p.status, "draft": p.meta.draft,
            "created_by": p.created_by, "created_at": p.created_at, "targets": p.counts.0, "projects": p.counts.1, "funds": p.counts.2})
 }
 
@@ -37,6 +37,51 @@ pub fn book_json(p: &PlanInfo, b: &PlanBook) -> J {
         .collect();
     v["funds"] = b.funds.iter().map(|f| json!({"project": f.project, "date": f.date, "released": f.released, "spent": f.spent})).collect();
     v
+}
+
+/// The targets extracted from a plan's own text, as the rows of a draft plan: the linked
+/// catalogue indicator where there is one (else the plan's own metric name), the sentence as the
+/// source.
+pub fn book_from_text(doc: &str, text: &str) -> PlanBook {
+    use eduplan_core::plan::{Cmp, TargetRow};
+    let targets = eduplan_plan::extract(doc, text)
+        .into_iter()
+        .enumerate()
+        .map(|(i, t)| TargetRow {
+            row: i as u32 + 1,
+            indicator: t.indicator.clone().unwrap_or_else(|| t.metric.clone()),
+            scope: t.scope.clone().unwrap_or_default(),
+            base_year: t.baseline.as_ref().and_then(|b| b.year),
+            base_value: t.baseline.as_ref().map(|b| b.value),
+            target_year: t.year.unwrap_or(0),
+            target_value: t.value,
+            cmp: match t.cmp {
+                eduplan_plan::Cmp::Ge => Cmp::Ge,
+                eduplan_plan::Cmp::Le => Cmp::Le,
+                _ => Cmp::Eq,
+            },
+            unit: t.unit.clone(),
+            kind: t.kind.clone().unwrap_or_default(),
+            source: t.sentence.clone(),
+        })
+        .collect();
+    PlanBook { targets, ..Default::default() }
+}
+
+/// Reads an uploaded plan: a plan workbook (checked; `Err` with every located error), or the plan
+/// document, whose extracted targets make a draft (`true`).
+pub fn read_plan(name: &str, bytes: &[u8]) -> Result<(PlanBook, bool), Vec<eduplan_core::issue::Issue>> {
+    let lower = name.to_lowercase();
+    if lower.ends_with(".xlsx") || lower.ends_with(".xls") {
+        match eduplan_ingest::plan::read_plan_workbook(name, bytes) {
+            Ok(b) => return Ok((b, false)),
+            // an indicator table of the plan itself, not the workbook: extract from it
+            Err(issues) if !(issues.len() == 1 && issues[0].row.is_none() && issues[0].sheet.is_empty()) => return Err(issues),
+            Err(_) => {}
+        }
+    }
+    let text = eduplan_plan::read_bytes(name, bytes).map_err(|e| vec![eduplan_core::issue::Issue::error("", None, "", "", format!("无法读取规划文件：{e}"), format!("cannot read the plan: {e}"))])?;
+    Ok((book_from_text(name, &text), true))
 }
 
 /// GET /api/plans: every plan version, newest first.
@@ -87,14 +132,17 @@ pub async fn import(State(st): State<AppState>, u: AuthUser, mut mp: Multipart) 
         }
         v.parse().map(Some).map_err(|_| ApiError::bad_request(format!("{k} 应为年份"), format!("{k} must be a year")))
     };
-    let meta = PlanMeta { name: field("name"), issuer: field("issuer"), region: field("region"), period: year("period_start")?.zip(year("period_end")?) };
+    let meta = PlanMeta { name: field("name"), issuer: field("issuer"), region: field("region"), period: year("period_start")?.zip(year("period_end")?), draft: false };
     if !meta.region.is_empty() && !u.sees_region(&meta.region) {
         return Err(ApiError::forbidden("无权导入该地区的规划", "this region is outside your scope"));
     }
-    let book = eduplan_ingest::plan::read_plan_workbook(&fname, &bytes).map_err(|issues| {
+    let (book, draft) = read_plan(&fname, &bytes).map_err(|issues| {
         ApiError::bad_request(format!("规划工作簿有 {} 个错误，未导入", issues.len()), format!("the plan workbook has {} errors; nothing imported", issues.len()))
             .with_detail(json!({"errors": issues.iter().map(crate::api::issue_json).collect::<Vec<_>>()}))
     })?;
+    let meta = PlanMeta { draft, ..meta };
+    // an extracted plan keeps its own document
+    let doc = doc.or_else(|| draft.then(|| (fname.clone(), bytes.clone())));
     let p = st.store.import_plan(&meta, &book, doc.as_ref().map(|(n, b)| (n.as_str(), b.as_slice())), &u.user.username).await?;
     Ok(Json(info_json(&p)))
 }

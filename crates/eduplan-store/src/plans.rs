@@ -19,6 +19,8 @@ pub struct PlanMeta {
     pub region: String,
     /// 规划期 (first and last year).
     pub period: Option<(i32, i32)>,
+    /// A draft to review (targets extracted from the plan's text) rather than a checked workbook.
+    pub draft: bool,
 }
 
 /// A stored plan version.
@@ -48,7 +50,7 @@ fn info(r: &AnyRow) -> Result<PlanInfo> {
     let (ps, pe): (Option<i64>, Option<i64>) = (r.try_get(5)?, r.try_get(6)?);
     Ok(PlanInfo {
         id: r.try_get(0)?,
-        meta: PlanMeta { name: r.try_get(1)?, issuer: r.try_get(3)?, region: r.try_get(4)?, period: ps.zip(pe).map(|(a, b)| (a as i32, b as i32)) },
+        meta: PlanMeta { name: r.try_get(1)?, issuer: r.try_get(3)?, region: r.try_get(4)?, period: ps.zip(pe).map(|(a, b)| (a as i32, b as i32)), draft: r.try_get::<String, _>(8)? == "draft" },
         version: r.try_get(2)?,
         current: r.try_get::<i64, _>(11)? == r.try_get::<i64, _>(2)?,
         doc_name: r.try_get(7)?,
@@ -77,7 +79,7 @@ impl Store {
         let at = now();
         let q = self.sql(
             "INSERT INTO plans (name, version, issuer, region, period_start, period_end, doc_name, doc, status, created_by, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'draft', $9, $10) RETURNING id",
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $11, $9, $10) RETURNING id",
         );
         let id: i64 = sqlx::query(&q)
             .bind(meta.name.trim())
@@ -90,6 +92,7 @@ impl Store {
             .bind(doc.map(|d| d.1.to_vec()))
             .bind(who)
             .bind(&at)
+            .bind(if meta.draft { "draft" } else { "published" })
             .fetch_one(&mut *tx)
             .await?
             .get(0);

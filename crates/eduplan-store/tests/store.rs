@@ -322,7 +322,7 @@ async fn plans_are_versioned_by_name_with_their_content() {
     };
     for b in backends().await {
         let s = &b.store;
-        let meta = PlanMeta { name: "十四五规划".into(), issuer: "县政府".into(), region: "360721".into(), period: Some((2021, 2025)) };
+        let meta = PlanMeta { name: "十四五规划".into(), issuer: "县政府".into(), region: "360721".into(), period: Some((2021, 2025)), draft: false };
         let v1 = s.import_plan(&meta, &book, Some(("规划.docx", b"PK-doc".as_slice())), "plan").await.unwrap();
         let mut book2 = book.clone();
         book2.funds[0].spent = 500.0;

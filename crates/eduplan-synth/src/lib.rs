@@ -904,3 +904,23 @@ pub fn demo_plan(ds: &Dataset, last: i32, seed: u64) -> eduplan_core::plan::Plan
     }
     PlanBook { targets, projects, funds }
 }
+
+/// The demo county's plan as a bureau publishes it: text in the style of county education plans,
+/// written for eduplan (not taken from any real plan), for the extraction path of the demo.
+pub fn demo_plan_text(county: &str) -> String {
+    format!(
+        "{county}教育事业发展“十四五”规划（演示）\n\
+         一、发展目标\n\
+         到2025年，全县教育现代化水平明显提升，基本形成覆盖城乡、布局合理、公平优质的现代教育体系。\n\
+         （一）学前教育普及普惠。学前三年毛入园率达到93%以上，普惠性幼儿园覆盖率稳定在90%以上，公办园在园幼儿占比达到55%以上。\n\
+         （二）义务教育优质均衡。九年义务教育巩固率保持在98%以上，全面消除56人以上大班额，义务教育学校标准化建设达标率达到100%。\n\
+         （三）高中阶段教育多样发展。高中阶段毛入学率达到94%以上，普通高中与中等职业学校招生规模大体相当。\n\
+         （四）教师队伍建设。每百名学生拥有高于规定学历教师数达到4.5人，新招聘教师600名，培养县级以上骨干教师200名。\n\
+         二、重点工程\n\
+         实施学前教育扩容工程，新建、改扩建公办幼儿园9所，新增学位2700个。\n\
+         实施义务教育学校改扩建工程，改扩建中小学校12所，新增学位5400个。\n\
+         推进教育信息化建设，全县中小学多媒体教室覆盖率达到100%。\n\
+         三、保障措施\n\
+         确保一般公共预算教育支出逐年只增不减，按在校学生人数平均的一般公共预算教育支出逐年只增不减。\n"
+    )
+}
