@@ -21,9 +21,12 @@ async fn backends() -> Vec<Backend> {
     match std::env::var("EDUPLAN_TEST_PG") {
         Ok(url) => {
             // a fresh database per test, so tests run in parallel without sharing state
-            let admin = Store::open(&url).await.expect("connect to EDUPLAN_TEST_PG");
+            // the server's own database only creates test databases: not migrated, so a store of
+            // another version (another checkout on the same server) never trips over it
+            sqlx::any::install_default_drivers();
+            let admin = sqlx::AnyPool::connect(&url).await.expect("connect to EDUPLAN_TEST_PG");
             let name = format!("eduplan_test_{}", std::process::id() as u64 * 1000 + rand_suffix());
-            sqlx::query(&format!("CREATE DATABASE {name}")).execute(admin.pool()).await.unwrap();
+            sqlx::query(&format!("CREATE DATABASE {name}")).execute(&admin).await.unwrap();
             let base = url.rsplit_once('/').map(|(b, _)| b.to_string()).unwrap();
             v.push(Backend { name: "postgres", store: Store::open(&format!("{base}/{name}")).await.unwrap(), _dir: None });
         }
