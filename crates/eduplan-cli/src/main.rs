@@ -313,6 +313,43 @@ enum PlanCmd {
         #[arg(long)]
         demo: bool,
     },
+    /// Track the targets of the current plans (or --plan ID) in a year: actual, expected on the
+    /// straight path from baseline, status 已达成 / 按进度 / 滞后 / 预警.
+    Status {
+        /// Plan id (default: the current version of every plan).
+        #[arg(long)]
+        plan: Option<i64>,
+        /// Year (default: the latest stored).
+        #[arg(long)]
+        year: Option<i32>,
+        /// table | json | docx (the 年度规划实施监测报告).
+        #[arg(long, default_value = "table")]
+        format: String,
+        /// Output file (docx).
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Enter a target's actual value by hand (counts the data cannot give), with its evidence.
+    Actual {
+        /// Plan id.
+        #[arg(long)]
+        plan: i64,
+        /// The target's indicator (code or the plan's metric name).
+        #[arg(long)]
+        indicator: String,
+        /// Year.
+        #[arg(long)]
+        year: i32,
+        /// Value.
+        #[arg(long)]
+        value: f64,
+        /// Evidence.
+        #[arg(long)]
+        note: String,
+        /// Who.
+        #[arg(long, default_value = "cli")]
+        user: String,
+    },
     /// Stored plans (every version).
     List,
     /// One plan version: targets, projects, funds.
@@ -1220,6 +1257,54 @@ async fn plan_cmd(store: &Store, cmd: PlanCmd) -> Result<()> {
             };
             std::fs::write(&out, eduplan_ingest::plan::write_plan_workbook(&book)?)?;
             println!("→ {}", out.display());
+        }
+        PlanCmd::Status { plan, year, format, out } => {
+            let ids: Vec<i64> = match plan {
+                Some(id) => vec![id],
+                None => store.plans().await?.into_iter().filter(|p| p.current).map(|p| p.id).collect(),
+            };
+            let mut all = Vec::new();
+            for id in ids {
+                all.push(eduplan_server::plans::status(store, id, year, false).await?);
+            }
+            match format.as_str() {
+                "json" => {
+                    let rows: Vec<serde_json::Value> = all
+                        .iter()
+                        .flat_map(|p| p["targets"].as_array().cloned().unwrap_or_default().into_iter().map(move |mut t| {
+                            t["plan"] = p["id"].clone();
+                            t["year"] = p["year"].clone();
+                            t
+                        }))
+                        .collect();
+                    println!("{}", serde_json::to_string_pretty(&rows)?);
+                }
+                "table" => {
+                    for p in &all {
+                        println!("#{} {} — {} 年: {}", p["id"], p["name"].as_str().unwrap_or(""), p["year"], p["counts"]);
+                        for t in p["targets"].as_array().into_iter().flatten() {
+                            let f = |v: &serde_json::Value| v.as_f64().map(|x| x.to_string()).unwrap_or_else(|| "—".into());
+                            println!("  {:<4} {} {}{} {}（{}）实际 {} 应达 {}", t["status"].as_str().unwrap_or(""), t["metric"].as_str().unwrap_or(""), t["cmp"].as_str().unwrap_or(""), f(&t["target_value"]), t["unit"].as_str().unwrap_or(""), t["target_year"], f(&t["actual"]), f(&t["expected"]));
+                        }
+                    }
+                }
+                "docx" => {
+                    let path = out.context("--format docx needs --out FILE.docx")?;
+                    let region = all.first().and_then(|p| p["region"].as_str()).unwrap_or("").to_string();
+                    let y = all.first().and_then(|p| p["year"].as_i64()).unwrap_or_default() as i32;
+                    std::fs::write(&path, eduplan_report::monitoring_report(&region, y, &all, &eduplan_store::today()))?;
+                    println!("→ {}", path.display());
+                }
+                other => bail!("--format must be table, json or docx (not {other})"),
+            }
+        }
+        PlanCmd::Actual { plan, indicator, year, value, note, user } => {
+            let p = store.plan(plan).await?;
+            if !store.plan_book(plan).await?.targets.iter().any(|t| t.indicator == indicator) {
+                bail!("规划中没有指标 {indicator} / the plan has no target on {indicator}");
+            }
+            store.record_actual(&p.meta.name, &indicator, year, value, &note, &user).await?;
+            println!("{indicator} {year} = {value} 已记录 / recorded");
         }
         PlanCmd::List => {
             for p in store.plans().await? {

@@ -233,6 +233,23 @@ fn a_plan_workbook_is_imported_versioned_and_assessed() {
     let a: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     let late: Vec<&str> = a["projects"].as_array().unwrap().iter().filter(|p| p["passed"] == false).map(|p| p["project"].as_str().unwrap()).collect();
     assert_eq!(late, ["XM05"]);
+    // tracking: no school-year data stored here, so every computed target has no actual yet
+    let o = eduplan(&db, &["plan", "status", "--plan", "2", "--year", "2024", "--format", "json"]);
+    assert!(o.status.success(), "{}", text(&o));
+    let rows: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(rows.as_array().unwrap().len(), 6);
+    assert!(rows.as_array().unwrap().iter().all(|r| r["status"] == "无数据" && r["plan"] == 2));
+    let o = eduplan(&db, &["plan", "actual", "--plan", "2", "--indicator", "pre_ger", "--year", "2024", "--value", "93.5", "--note", "县统计公报"]);
+    assert!(o.status.success(), "{}", text(&o));
+    let o = eduplan(&db, &["plan", "status", "--plan", "2", "--year", "2024", "--format", "json"]);
+    let rows: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let ger = rows.as_array().unwrap().iter().find(|r| r["indicator"] == "pre_ger").unwrap();
+    assert_eq!((ger["actual"].as_f64(), ger["status"].as_str()), (Some(93.5), Some("已达成")), "93.5 ≥ 93");
+    let docx = dir.path().join("监测.docx");
+    let o = eduplan(&db, &["plan", "status", "--year", "2024", "--format", "docx", "--out", docx.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", text(&o));
+    assert_eq!(&std::fs::read(&docx).unwrap()[..2], b"PK");
+
     // a broken workbook: every error located, nothing stored
     let empty = dir.path().join("空.xlsx");
     assert!(eduplan(&db, &["plan", "template", empty.to_str().unwrap()]).status.success());

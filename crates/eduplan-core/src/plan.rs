@@ -194,3 +194,128 @@ mod tests {
         assert_eq!(Cmp::parse("约"), None);
     }
 }
+
+/// Where a target stands in a year (目标进展).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Progress {
+    /// 已达成: the actual meets the target value.
+    Met,
+    /// 按进度: not yet met, but at or ahead of the straight path from baseline to target.
+    OnTrack,
+    /// 滞后: behind the path (an expected, 预期性, target).
+    Behind,
+    /// 预警: a binding (约束性) target behind its path.
+    AtRisk,
+    /// 无数据: no actual for the year.
+    NoData,
+}
+
+impl Progress {
+    /// Stable name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Progress::Met => "met",
+            Progress::OnTrack => "on_track",
+            Progress::Behind => "behind",
+            Progress::AtRisk => "at_risk",
+            Progress::NoData => "no_data",
+        }
+    }
+    /// 中文名.
+    pub fn zh(self) -> &'static str {
+        match self {
+            Progress::Met => "已达成",
+            Progress::OnTrack => "按进度",
+            Progress::Behind => "滞后",
+            Progress::AtRisk => "预警",
+            Progress::NoData => "无数据",
+        }
+    }
+}
+
+/// The value expected in `year` on the straight path from the baseline to the target (the
+/// target itself from the target year on, the baseline before it); without a baseline, the
+/// target value.
+pub fn expected(t: &TargetRow, year: i32) -> f64 {
+    match (t.base_year, t.base_value) {
+        (Some(by), Some(bv)) if t.target_year > by => {
+            let k = ((year - by) as f64 / (t.target_year - by) as f64).clamp(0.0, 1.0);
+            bv + (t.target_value - bv) * k
+        }
+        _ => t.target_value,
+    }
+}
+
+/// Whether `value` satisfies `goal` under the comparison (= within 1e-9).
+fn meets(cmp: Cmp, value: f64, goal: f64) -> bool {
+    match cmp {
+        Cmp::Ge => value >= goal - 1e-9,
+        Cmp::Le => value <= goal + 1e-9,
+        Cmp::Eq => (value - goal).abs() <= 1e-9,
+    }
+}
+
+/// A target's progress in `year` given its actual value. For an "=" target (a count to build)
+/// the path is read as "at least": 6 of 9 kindergartens is on track if 6 were due by then.
+pub fn progress(t: &TargetRow, year: i32, actual: Option<f64>) -> Progress {
+    let Some(a) = actual else { return Progress::NoData };
+    // an "=" target reads as a direction: up to a count to build, down to a limit (0: 消除)
+    let path_cmp = match (t.cmp, t.base_value) {
+        (Cmp::Eq, Some(b)) if t.target_value < b => Cmp::Le,
+        (Cmp::Eq, None) if t.target_value == 0.0 => Cmp::Le,
+        (Cmp::Eq, _) => Cmp::Ge,
+        (c, _) => c,
+    };
+    if meets(t.cmp, a, t.target_value) || (t.cmp == Cmp::Eq && meets(path_cmp, a, t.target_value)) {
+        Progress::Met
+    } else if year < t.target_year && meets(path_cmp, a, expected(t, year)) {
+        Progress::OnTrack
+    } else if t.kind == "约束性" {
+        Progress::AtRisk
+    } else {
+        Progress::Behind
+    }
+}
+
+#[cfg(test)]
+mod progress_tests {
+    use super::*;
+
+    fn t(cmp: Cmp, base: Option<(i32, f64)>, target: f64, kind: &str) -> TargetRow {
+        TargetRow { row: 2, indicator: "pre_ger".into(), scope: String::new(), base_year: base.map(|b| b.0), base_value: base.map(|b| b.1), target_year: 2025, target_value: target, cmp, unit: "%".into(), kind: kind.into(), source: String::new() }
+    }
+
+    #[test]
+    fn the_path_runs_straight_from_baseline_to_target() {
+        // 2020: 88, 2025: 93 → one point a year: 2023 expects 91
+        let x = t(Cmp::Ge, Some((2020, 88.0)), 93.0, "约束性");
+        assert!((expected(&x, 2023) - 91.0).abs() < 1e-12);
+        assert_eq!(expected(&x, 2019), 88.0);
+        assert_eq!(expected(&x, 2027), 93.0);
+        assert_eq!(progress(&x, 2023, Some(91.0)), Progress::OnTrack);
+        assert_eq!(progress(&x, 2023, Some(90.9)), Progress::AtRisk, "binding and behind");
+        assert_eq!(progress(&t(Cmp::Ge, Some((2020, 88.0)), 93.0, "预期性"), 2023, Some(90.9)), Progress::Behind);
+        assert_eq!(progress(&x, 2023, Some(93.2)), Progress::Met);
+        assert_eq!(progress(&x, 2025, Some(92.0)), Progress::AtRisk, "the target year has come");
+        assert_eq!(progress(&x, 2023, None), Progress::NoData);
+    }
+
+    #[test]
+    fn limits_and_counts() {
+        // 大班额 share from 6.5% (2020) to 0 (2025): 2022 expects 3.9
+        let x = t(Cmp::Le, Some((2020, 6.5)), 0.0, "约束性");
+        assert!((expected(&x, 2022) - 3.9).abs() < 1e-12);
+        assert_eq!(progress(&x, 2022, Some(3.5)), Progress::OnTrack);
+        assert_eq!(progress(&x, 2022, Some(4.0)), Progress::AtRisk);
+        assert_eq!(progress(&x, 2022, Some(0.0)), Progress::Met);
+        // build 9 kindergartens from 0 (2020): 6 built in 2023 (5.4 due) is on track, 9 met, 10 met
+        // 消除大班额 as "= 0" without a baseline: 504 classes is not met
+        let z = t(Cmp::Eq, None, 0.0, "约束性");
+        assert_eq!(progress(&z, 2024, Some(504.0)), Progress::AtRisk);
+        assert_eq!(progress(&z, 2024, Some(0.0)), Progress::Met);
+        let k = t(Cmp::Eq, Some((2020, 0.0)), 9.0, "预期性");
+        assert_eq!(progress(&k, 2023, Some(6.0)), Progress::OnTrack);
+        assert_eq!(progress(&k, 2023, Some(5.0)), Progress::Behind);
+        assert_eq!(progress(&k, 2024, Some(10.0)), Progress::Met);
+    }
+}

@@ -189,3 +189,52 @@ pub fn self_assessment(a: &J, ctx: &Context) -> Vec<u8> {
     w.right(&ctx.date);
     w.finish()
 }
+
+/// The annual plan-monitoring report (年度规划实施监测报告) of one or more plans' tracking (the
+/// JSON of `plan status`): the counts by status, every target with baseline, target, actual,
+/// expected and status, and the targets behind or at risk named first.
+pub fn monitoring_report(region_name: &str, year: i32, plans: &[J], date: &str) -> Vec<u8> {
+    let mut w = Word::new();
+    w.title(&format!("{region_name}{year}年度规划实施监测报告"));
+    w.centered(&format!("{} 个规划 · 监测年度 {year}", plans.len()));
+    let cn = ["一", "二", "三", "四", "五", "六", "七", "八", "九", "十"];
+    for (i, p) in plans.iter().enumerate() {
+        w.heading(&format!("{}、{}", cn[i.min(9)], p["name"].as_str().unwrap_or_default()));
+        let c = &p["counts"];
+        let n = |k: &str| c[k].as_u64().unwrap_or(0);
+        w.para(&format!(
+            "共监测目标 {} 项：已达成 {} 项，按进度 {} 项，滞后 {} 项，预警 {} 项，无数据 {} 项。",
+            p["targets"].as_array().map(|t| t.len()).unwrap_or(0),
+            n("met"),
+            n("on_track"),
+            n("behind"),
+            n("at_risk"),
+            n("no_data")
+        ));
+        let late: Vec<&J> = p["targets"].as_array().into_iter().flatten().filter(|t| matches!(t["status_en"].as_str(), Some("behind" | "at_risk"))).collect();
+        for t in &late {
+            w.bullet(&format!("{}（{}）：实际 {}，按进度应为 {}，目标 {} {}{}（{} 年）", t["metric"].as_str().unwrap_or_default(), t["status"].as_str().unwrap_or_default(), num(&t["actual"]), num(&t["expected"]), t["cmp"].as_str().unwrap_or_default(), num(&t["target_value"]), t["unit"].as_str().unwrap_or_default(), t["target_year"]));
+        }
+        let rows: Vec<Vec<String>> = p["targets"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|t| {
+                let base = t["baseline"].as_object().map(|b| format!("{}（{}）", num(&b["value"]), b["year"])).unwrap_or_else(|| "—".into());
+                vec![
+                    t["metric"].as_str().unwrap_or_default().into(),
+                    base,
+                    format!("{}{} {}（{}）", t["cmp"].as_str().unwrap_or_default(), num(&t["target_value"]), t["unit"].as_str().unwrap_or_default(), t["target_year"]),
+                    num(&t["actual"]),
+                    num(&t["expected"]),
+                    t["status"].as_str().unwrap_or_default().into(),
+                    t["kind"].as_str().unwrap_or_default().into(),
+                ]
+            })
+            .collect();
+        w.table(&["指标", "基期", "目标", "实际", "按进度应达", "状态", "属性"], &rows);
+    }
+    w.right(&format!("{region_name}教育局"));
+    w.right(date);
+    w.finish()
+}

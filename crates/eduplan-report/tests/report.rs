@@ -59,3 +59,15 @@ fn a_passing_class_size_report_has_its_own_title_and_no_school_tables() {
     assert!(t.contains("本年度评估未发现可量化的问题"));
     assert!(!t.contains("资源配置与校际差异"));
 }
+
+#[test]
+fn the_monitoring_report_names_late_targets_first() {
+    let p = json!({"name": "十四五规划", "counts": {"met": 1, "at_risk": 1},
+        "targets": [
+            {"metric": "学前三年毛入园率", "baseline": {"year": 2020, "value": 88}, "cmp": "≥", "target_value": 93, "unit": "%", "target_year": 2025, "actual": 93.5, "expected": 92, "status": "已达成", "status_en": "met", "kind": "约束性"},
+            {"metric": "大班额比例", "baseline": null, "cmp": "≤", "target_value": 0, "unit": "%", "target_year": 2025, "actual": 4.2, "expected": 0, "status": "预警", "status_en": "at_risk", "kind": "约束性"}]});
+    let t = text(&eduplan_report::monitoring_report("青山县", 2024, &[p], "2025-03-01"));
+    for want in ["青山县2024年度规划实施监测报告", "已达成 1 项", "预警 1 项", "大班额比例（预警）：实际 4.2", "学前三年毛入园率", "88（2020）"] {
+        assert!(t.contains(want), "the report lacks {want}");
+    }
+}

@@ -80,7 +80,10 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("get", "/api/evidence/{id}"),
     ("get", "/api/plans"),
     ("post", "/api/plans"),
+    ("get", "/api/plans/report"),
     ("get", "/api/plans/{id}"),
+    ("get", "/api/plans/{id}/status"),
+    ("post", "/api/plans/{id}/actuals"),
     ("get", "/api/findings"),
     ("post", "/api/findings/generate"),
     ("post", "/api/findings/check"),
@@ -124,7 +127,10 @@ pub fn router(store: Store) -> Router {
         .route("/api/assess/{method}/evidence", post(assess::record_evidence))
         .route("/api/evidence/{id}", get(assess::evidence_file))
         .route("/api/plans", get(plans::list).post(plans::import))
+        .route("/api/plans/report", get(plans::report))
         .route("/api/plans/{id}", get(plans::get))
+        .route("/api/plans/{id}/status", get(plans::status_route))
+        .route("/api/plans/{id}/actuals", post(plans::record_actual))
         .route("/api/findings", get(findings::list))
         .route("/api/findings/generate", post(findings::generate_route))
         .route("/api/findings/check", post(findings::check_route))

@@ -146,3 +146,145 @@ pub async fn import(State(st): State<AppState>, u: AuthUser, mut mp: Multipart) 
     let p = st.store.import_plan(&meta, &book, doc.as_ref().map(|(n, b)| (n.as_str(), b.as_slice())), &u.user.username).await?;
     Ok(Json(info_json(&p)))
 }
+
+/// What `status` needs to know about one target's actual values, by year.
+type Actuals = std::collections::BTreeMap<i32, (f64, &'static str)>;
+
+fn figure_value(figs: &[eduplan_engine::Figure], code: &str, scope: &str) -> Option<f64> {
+    let level = if scope.len() > 6 { eduplan_engine::Level::Township } else { eduplan_engine::Level::County };
+    let mine: Vec<&eduplan_engine::Figure> = figs.iter().filter(|f| f.code == code && f.level == level && f.scope == scope).collect();
+    mine.iter().find(|f| f.stage == "全部").or(mine.first()).and_then(|f| f.value)
+}
+
+/// The yearly tracking of a plan (规划监测): for each target its actual (the computed indicator of
+/// its scope, or a manual entry), the value expected on the straight path from baseline to
+/// target, and its progress (已达成, 按进度, 滞后, 预警). With `history`, every year from the
+/// baseline (or the first stored year) to `year`.
+pub async fn status(store: &eduplan_store::Store, plan_id: i64, year: Option<i32>, history: bool) -> Result<J, crate::indicators::IndicatorError> {
+    use eduplan_core::plan::{expected, progress};
+    let p = store.plan(plan_id).await?;
+    let book = store.plan_book(plan_id).await?;
+    let stored = store.years().await?;
+    let year = year.or(stored.last().copied()).ok_or(crate::indicators::IndicatorError::NoYear(0))?;
+    let cat = crate::indicators::catalogue(store, None).await?;
+    let codes: Vec<String> = book.targets.iter().filter(|t| cat.get(&t.indicator).is_some()).map(|t| t.indicator.clone()).collect::<std::collections::BTreeSet<_>>().into_iter().collect();
+    let first = book.targets.iter().filter_map(|t| t.base_year).min().unwrap_or(year).max(stored.first().copied().unwrap_or(year));
+    let years: Vec<i32> = if history { (first..=year).filter(|y| stored.contains(y)).collect() } else { vec![year] };
+    let levels = crate::indicators::Levels { levels: vec![eduplan_engine::Level::Township, eduplan_engine::Level::County], upper_if_several_counties: false };
+    let mut figs_by_year = std::collections::BTreeMap::new();
+    if !codes.is_empty() {
+        for &y in &years {
+            if stored.contains(&y) {
+                figs_by_year.insert(y, crate::indicators::compute(store, &cat, y, &levels, Some(&codes)).await?.figures);
+            }
+        }
+    }
+    let manual = store.manual_actuals(&p.meta.name).await?;
+    let default_scope = p.meta.region.clone();
+    let end = p.meta.period.map(|(_, e)| e).unwrap_or(year);
+    let mut counts = std::collections::BTreeMap::new();
+    let mut rows = Vec::new();
+    for t in &book.targets {
+        let mut t = t.clone();
+        if t.target_year == 0 {
+            t.target_year = end;
+        }
+        let scope = if t.scope.is_empty() { default_scope.clone() } else { t.scope.clone() };
+        let mut actuals: Actuals = Actuals::new();
+        for (y, figs) in &figs_by_year {
+            if let Some(v) = figure_value(figs, &t.indicator, &scope) {
+                actuals.insert(*y, (v, "computed"));
+            }
+        }
+        for m in manual.iter().filter(|m| m.indicator == t.indicator) {
+            actuals.insert(m.year, (m.value, "manual"));
+        }
+        let actual = actuals.get(&year).copied();
+        let pr = progress(&t, year, actual.map(|a| a.0));
+        *counts.entry(pr.as_str()).or_insert(0) += 1;
+        let r2 = |x: f64| eduplan_engine::round_half_up(x, 2);
+        rows.push(json!({
+            "target": t.row, "metric": cat.get(&t.indicator).map(|i| i.name.clone()).unwrap_or_else(|| t.indicator.clone()),
+            "indicator": cat.get(&t.indicator).map(|_| t.indicator.clone()), "scope": scope,
+            "baseline": t.base_value.map(|v| json!({"year": t.base_year, "value": v})),
+            "target_value": t.target_value, "target_year": t.target_year, "cmp": t.cmp.symbol(), "unit": t.unit, "kind": t.kind,
+            "actual": actual.map(|a| r2(a.0)), "actual_source": actual.map(|a| a.1),
+            "expected": r2(expected(&t, year)), "status": pr.zh(), "status_en": pr.as_str(), "source": t.source,
+            "history": years.iter().map(|y| json!({"year": y, "actual": actuals.get(y).map(|a| r2(a.0)), "expected": r2(expected(&t, *y))})).collect::<Vec<_>>(),
+        }));
+    }
+    let mut v = info_json(&p);
+    v["year"] = json!(year);
+    v["counts"] = json!(counts);
+    v["targets"] = json!(rows);
+    Ok(v)
+}
+
+#[derive(serde::Deserialize)]
+pub struct StatusQuery {
+    year: Option<i32>,
+    history: Option<bool>,
+}
+
+/// GET /api/plans/{id}/status?year=&history=: the plan's targets tracked in a year.
+pub async fn status_route(State(st): State<AppState>, u: AuthUser, Path(id): Path<i64>, axum::extract::Query(q): axum::extract::Query<StatusQuery>) -> ApiResult<Json<J>> {
+    let p = st.store.plan(id).await?;
+    if !(p.meta.region.is_empty() || u.sees_region(&p.meta.region)) {
+        return Err(ApiError::not_found(format!("未找到规划 {id}"), format!("no plan {id}")));
+    }
+    status(&st.store, id, q.year, q.history.unwrap_or(false)).await.map(Json).map_err(|e| match e {
+        crate::indicators::IndicatorError::Store(s) => s.into(),
+        crate::indicators::IndicatorError::NoYear(_) => ApiError::not_found("还没有任何学年的数据", "no school year stored yet"),
+        e => ApiError::internal(e),
+    })
+}
+
+#[derive(serde::Deserialize)]
+pub struct ActualBody {
+    indicator: String,
+    year: i32,
+    value: f64,
+    #[serde(default)]
+    note: String,
+}
+
+/// POST /api/plans/{id}/actuals {indicator, year, value, note}: a target's actual entered by hand.
+pub async fn record_actual(State(st): State<AppState>, u: AuthUser, Path(id): Path<i64>, Json(b): Json<ActualBody>) -> ApiResult<Json<J>> {
+    u.require_planner()?;
+    let p = st.store.plan(id).await?;
+    if !st.store.plan_book(id).await?.targets.iter().any(|t| t.indicator == b.indicator) {
+        return Err(ApiError::bad_request(format!("规划中没有指标 {}", b.indicator), format!("the plan has no target on {}", b.indicator)));
+    }
+    let a = st.store.record_actual(&p.meta.name, &b.indicator, b.year, b.value, &b.note, &u.user.username).await?;
+    Ok(Json(json!({"indicator": a.indicator, "year": a.year, "value": a.value, "note": a.note})))
+}
+
+#[derive(serde::Deserialize)]
+pub struct ReportQuery {
+    year: Option<i32>,
+}
+
+/// GET /api/plans/report?year=: the annual monitoring report (年度规划实施监测报告) of the current
+/// version of every plan the user sees, as Word.
+pub async fn report(State(st): State<AppState>, u: AuthUser, axum::extract::Query(q): axum::extract::Query<ReportQuery>) -> ApiResult<axum::response::Response> {
+    use axum::response::IntoResponse;
+    let mut all = Vec::new();
+    for p in st.store.plans().await?.into_iter().filter(|p| p.current && (p.meta.region.is_empty() || u.sees_region(&p.meta.region))) {
+        all.push(status(&st.store, p.id, q.year, false).await.map_err(ApiError::internal)?);
+    }
+    if all.is_empty() {
+        return Err(ApiError::not_found("还没有规划", "no plan stored yet"));
+    }
+    let region = all[0]["region"].as_str().unwrap_or_default().to_string();
+    let year = all[0]["year"].as_i64().unwrap_or_default() as i32;
+    let bytes = eduplan_report::monitoring_report(&region, year, &all, &eduplan_store::today());
+    let name = format!("{year}年度规划实施监测报告.docx");
+    Ok((
+        [
+            (axum::http::header::CONTENT_TYPE, "application/vnd.openxmlformats-officedocument.wordprocessingml.document".to_string()),
+            (axum::http::header::CONTENT_DISPOSITION, format!("attachment; filename=\"report.docx\"; filename*=UTF-8''{}", crate::api::percent_encode(&name))),
+        ],
+        bytes,
+    )
+        .into_response())
+}

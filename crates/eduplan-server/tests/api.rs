@@ -524,3 +524,58 @@ async fn a_plan_workbook_feeds_the_funds_assessment() {
     let (_, list) = call(&app, "GET", "/api/plans", Some(&admin), None).await;
     assert_eq!(list["plans"].as_array().unwrap().len(), 1, "nothing stored from the broken workbook");
 }
+
+#[tokio::test]
+async fn plan_targets_are_tracked_against_the_computed_indicators() {
+    use eduplan_core::plan::{Cmp, PlanBook, TargetRow};
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path().join("t.db").to_str().unwrap()).await.unwrap();
+    let ds = eduplan_synth::generate(&eduplan_synth::Options { counties: 1, seed: 5, years: (2023, 2024) });
+    store.apply(&plan_import(ds, vec![], &Default::default()), "test", "seed").await.unwrap();
+    store.upsert_user("admin", "管理员", "admin123", Role::Admin, ScopeKind::All, "").await.unwrap();
+    let app = App { router: router(store.clone()), _dir: dir };
+    let admin = login(&app, "admin", "admin123").await;
+    let (_, figs) = call(&app, "GET", "/api/indicators?year=2024&level=county&codes=pre_ger", Some(&admin), None).await;
+    let fig = figs["items"].as_array().unwrap().iter().find(|f| f["code"] == "pre_ger").unwrap().clone();
+    let (county, ger) = (fig["scope"].as_str().unwrap().to_string(), fig["value"].as_f64().unwrap());
+    let row = |row, indicator: &str, base: f64, target: f64, kind: &str| TargetRow { row, indicator: indicator.into(), scope: String::new(), base_year: Some(2020), base_value: Some(base), target_year: 2025, target_value: target, cmp: Cmp::Ge, unit: "%".into(), kind: kind.into(), source: String::new() };
+    // base 2020 → target 2025, so 2024 expects base + 4/5 (target − base)
+    // (1) base ger − 10, target ger + 1: expects ger − 10 + 0.8 × 11 = ger − 1.2 → 按进度
+    // (2) base ger − 1, target ger + 4 (约束性): expects ger − 1 + 4 = ger + 3 → 预警
+    // (3) target ger − 1: already met
+    // (4) a count only a person can give: 省级示范园 3 所, entered by hand
+    let book = PlanBook {
+        targets: vec![
+            row(2, "pre_ger", ger - 10.0, ger + 1.0, "预期性"),
+            row(3, "pre_ger", ger - 1.0, ger + 4.0, "约束性"),
+            row(4, "pre_ger", ger - 5.0, ger - 1.0, "预期性"),
+            TargetRow { row: 5, indicator: "省级示范园".into(), scope: String::new(), base_year: None, base_value: None, target_year: 2025, target_value: 3.0, cmp: Cmp::Ge, unit: "所".into(), kind: "预期性".into(), source: String::new() },
+        ],
+        ..Default::default()
+    };
+    let meta = eduplan_store::PlanMeta { name: "十四五".into(), issuer: String::new(), region: county.clone(), period: Some((2021, 2025)), draft: false };
+    let p = store.import_plan(&meta, &book, None, "t").await.unwrap();
+    let (s, v) = call(&app, "POST", &format!("/api/plans/{}/actuals", p.id), Some(&admin), Some(json!({"indicator": "省级示范园", "year": 2024, "value": 2, "note": ""}))).await;
+    assert_eq!(s, StatusCode::CONFLICT, "evidence required: {v}");
+    let (s, _) = call(&app, "POST", &format!("/api/plans/{}/actuals", p.id), Some(&admin), Some(json!({"indicator": "省级示范园", "year": 2024, "value": 2, "note": "省教育厅认定文件"}))).await;
+    assert_eq!(s, StatusCode::OK);
+    let (s, st) = call(&app, "GET", &format!("/api/plans/{}/status?year=2024&history=true", p.id), Some(&admin), None).await;
+    assert_eq!(s, StatusCode::OK, "{st}");
+    let t = st["targets"].as_array().unwrap();
+    let r2 = |x: f64| (x * 100.0).round() / 100.0;
+    assert_eq!(t[0]["actual"].as_f64(), Some(r2(ger)), "the actual is the county's computed indicator");
+    assert_eq!(t[0]["expected"].as_f64(), Some(r2(ger - 10.0 + 0.8 * 11.0)));
+    assert_eq!(t[0]["status"], "按进度");
+    assert_eq!(t[1]["status"], "预警");
+    assert_eq!(t[2]["status"], "已达成");
+    assert_eq!((t[3]["actual"].as_f64(), t[3]["actual_source"].as_str(), t[3]["status"].as_str()), (Some(2.0), Some("manual"), Some("滞后")));
+    assert_eq!(t[0]["history"].as_array().unwrap().iter().map(|h| h["year"].as_i64().unwrap()).collect::<Vec<_>>(), [2023, 2024]);
+    for k in ["target", "metric", "indicator", "baseline", "target_value", "target_year", "cmp", "actual", "expected", "status"] {
+        assert!(t[0].get(k).is_some(), "field {k}");
+    }
+    assert_eq!(st["counts"], json!({"on_track": 1, "at_risk": 1, "met": 1, "behind": 1}));
+    let (s, docx) = raw(&app, "GET", "/api/plans/report?year=2024", &admin, None, vec![]).await;
+    assert_eq!(s, StatusCode::OK);
+    let text = docx_text(&docx);
+    assert!(text.contains("2024年度规划实施监测报告") && text.contains("预警 1 项"), "the monitoring report");
+}

@@ -204,3 +204,50 @@ impl Store {
         Ok(book)
     }
 }
+
+/// An actual value of a plan target entered by hand, with what proves it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ManualActual {
+    /// Indicator (code or the plan's metric name) of the target.
+    pub indicator: String,
+    /// Year.
+    pub year: i32,
+    /// Value.
+    pub value: f64,
+    /// Evidence (文件、批复、名单 …).
+    pub note: String,
+    /// Who.
+    pub recorded_by: String,
+    /// When.
+    pub recorded_at: String,
+}
+
+impl Store {
+    /// Records a target's actual value for a year (audited); the evidence note is required.
+    pub async fn record_actual(&self, plan_name: &str, indicator: &str, year: i32, value: f64, note: &str, who: &str) -> Result<ManualActual> {
+        if note.trim().is_empty() {
+            return Err(StoreError::Invalid("手工填报的实际值须注明依据 / a manual actual needs its evidence".into()));
+        }
+        let at = now();
+        let mut tx = self.pool.begin().await?;
+        let q = self.sql("INSERT INTO target_actuals (plan_name, indicator, year, value, note, recorded_by, recorded_at) VALUES ($1, $2, $3, $4, $5, $6, $7)");
+        sqlx::query(&q).bind(plan_name).bind(indicator).bind(year as i64).bind(value).bind(note.trim()).bind(who).bind(&at).execute(&mut *tx).await?;
+        let q = self.sql("INSERT INTO audit_log (at, actor, action, entity, detail) VALUES ($1, $2, $3, $4, $5)");
+        sqlx::query(&q).bind(&at).bind(who).bind("plan.actual").bind(format!("plan:{plan_name}:{indicator}:{year}")).bind(format!("{value}（{}）", note.trim())).execute(&mut *tx).await?;
+        tx.commit().await?;
+        Ok(ManualActual { indicator: indicator.into(), year, value, note: note.trim().into(), recorded_by: who.into(), recorded_at: at })
+    }
+
+    /// The manual actuals in force of a plan (the latest per indicator and year).
+    pub async fn manual_actuals(&self, plan_name: &str) -> Result<Vec<ManualActual>> {
+        let q = self.sql("SELECT indicator, year, value, note, recorded_by, recorded_at FROM target_actuals WHERE plan_name = $1 ORDER BY id");
+        let rows: Vec<AnyRow> = sqlx::query(&q).bind(plan_name).fetch_all(&self.pool).await?;
+        let mut out: Vec<ManualActual> = Vec::new();
+        for r in &rows {
+            let a = ManualActual { indicator: r.try_get(0)?, year: r.try_get::<i64, _>(1)? as i32, value: r.try_get(2)?, note: r.try_get(3)?, recorded_by: r.try_get(4)?, recorded_at: r.try_get(5)? };
+            out.retain(|x| !(x.indicator == a.indicator && x.year == a.year));
+            out.push(a);
+        }
+        Ok(out)
+    }
+}
