@@ -350,6 +350,39 @@ enum PlanCmd {
         #[arg(long, default_value = "cli")]
         user: String,
     },
+    /// Review an extracted target of a draft plan: accept, reject, or edit (with the fields to
+    /// change).
+    Review {
+        /// Plan id.
+        plan: i64,
+        /// The target's row (as `plan show --format json` gives it).
+        row: u32,
+        /// accept | reject | edit.
+        decision: String,
+        /// New indicator (a catalogue code links it).
+        #[arg(long)]
+        indicator: Option<String>,
+        /// New target value.
+        #[arg(long)]
+        value: Option<f64>,
+        /// New target year.
+        #[arg(long)]
+        year: Option<i32>,
+        /// New comparison (≥ ≤ =).
+        #[arg(long)]
+        cmp: Option<String>,
+        /// Who.
+        #[arg(long, default_value = "cli")]
+        user: String,
+    },
+    /// Publish a reviewed draft plan: its targets are tracked from now on.
+    Publish {
+        /// Plan id.
+        plan: i64,
+        /// Who.
+        #[arg(long, default_value = "cli")]
+        user: String,
+    },
     /// Stored plans (every version).
     List,
     /// One plan version: targets, projects, funds.
@@ -1305,6 +1338,27 @@ async fn plan_cmd(store: &Store, cmd: PlanCmd) -> Result<()> {
             }
             store.record_actual(&p.meta.name, &indicator, year, value, &note, &user).await?;
             println!("{indicator} {year} = {value} 已记录 / recorded");
+        }
+        PlanCmd::Review { plan, row, decision, indicator, value, year, cmp, user } => {
+            let r = match decision.as_str() {
+                "accept" => eduplan_store::TargetReview::Accept,
+                "reject" => eduplan_store::TargetReview::Reject,
+                "edit" => {
+                    let mut t = store.plan_book(plan).await?.targets.into_iter().find(|t| t.row == row).with_context(|| format!("no target {row} in plan {plan}"))?;
+                    if let Some(x) = indicator { t.indicator = x; }
+                    if let Some(x) = value { t.target_value = x; }
+                    if let Some(x) = year { t.target_year = x; }
+                    if let Some(x) = cmp { t.cmp = eduplan_core::plan::Cmp::parse(&x).with_context(|| format!("--cmp {x}: ≥, ≤ or ="))?; }
+                    eduplan_store::TargetReview::Edit(t)
+                }
+                other => bail!("decision must be accept, reject or edit (not {other})"),
+            };
+            store.review_target(plan, row, &r, &user).await?;
+            println!("#{plan} 第 {row} 项：{decision}");
+        }
+        PlanCmd::Publish { plan, user } => {
+            let p = store.publish_plan(plan, &user).await?;
+            println!("#{} {} v{} 已发布 / published", p.id, p.meta.name, p.version);
         }
         PlanCmd::List => {
             for p in store.plans().await? {

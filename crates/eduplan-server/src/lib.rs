@@ -84,6 +84,8 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("get", "/api/plans/{id}"),
     ("get", "/api/plans/{id}/status"),
     ("post", "/api/plans/{id}/actuals"),
+    ("post", "/api/plans/{id}/targets/{row}/review"),
+    ("post", "/api/plans/{id}/publish"),
     ("get", "/api/findings"),
     ("post", "/api/findings/generate"),
     ("post", "/api/findings/check"),
@@ -131,6 +133,8 @@ pub fn router(store: Store) -> Router {
         .route("/api/plans/{id}", get(plans::get))
         .route("/api/plans/{id}/status", get(plans::status_route))
         .route("/api/plans/{id}/actuals", post(plans::record_actual))
+        .route("/api/plans/{id}/targets/{row}/review", post(plans::review))
+        .route("/api/plans/{id}/publish", post(plans::publish))
         .route("/api/findings", get(findings::list))
         .route("/api/findings/generate", post(findings::generate_route))
         .route("/api/findings/check", post(findings::check_route))

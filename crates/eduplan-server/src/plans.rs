@@ -90,13 +90,70 @@ pub async fn list(State(st): State<AppState>, u: AuthUser) -> ApiResult<Json<J>>
     Ok(Json(json!({"plans": plans})))
 }
 
-/// GET /api/plans/{id}: a plan version with its targets, projects and funds.
+/// GET /api/plans/{id}: a plan version with its targets (each with its `row` and `review`),
+/// projects and funds.
 pub async fn get(State(st): State<AppState>, u: AuthUser, Path(id): Path<i64>) -> ApiResult<Json<J>> {
     let p = st.store.plan(id).await?;
     if !(p.meta.region.is_empty() || u.sees_region(&p.meta.region)) {
         return Err(ApiError::not_found(format!("未找到规划 {id}"), format!("no plan {id}")));
     }
-    Ok(Json(book_json(&p, &st.store.plan_book(id).await?)))
+    let book = st.store.plan_book(id).await?;
+    let reviews = st.store.target_reviews(id).await?;
+    let mut v = book_json(&p, &book);
+    for (t, j) in book.targets.iter().zip(v["targets"].as_array_mut().into_iter().flatten()) {
+        j["row"] = json!(t.row);
+        j["review"] = json!(reviews.get(&t.row));
+    }
+    Ok(Json(v))
+}
+
+#[derive(serde::Deserialize)]
+pub struct ReviewBody {
+    decision: String,
+    indicator: Option<String>,
+    target_value: Option<f64>,
+    target_year: Option<i32>,
+    cmp: Option<String>,
+    unit: Option<String>,
+    kind: Option<String>,
+    scope: Option<String>,
+    base_year: Option<i32>,
+    base_value: Option<f64>,
+}
+
+/// POST /api/plans/{id}/targets/{row}/review {decision: accept|reject|edit, …fields to change}:
+/// the review of an extracted target of a draft plan (admin, planner).
+pub async fn review(State(st): State<AppState>, u: AuthUser, Path((id, row)): Path<(i64, u32)>, Json(b): Json<ReviewBody>) -> ApiResult<Json<J>> {
+    u.require_planner()?;
+    let r = match b.decision.as_str() {
+        "accept" => eduplan_store::TargetReview::Accept,
+        "reject" => eduplan_store::TargetReview::Reject,
+        "edit" => {
+            let book = st.store.plan_book(id).await?;
+            let mut t = book.targets.into_iter().find(|t| t.row == row).ok_or_else(|| ApiError::not_found(format!("没有第 {row} 项目标"), format!("no target {row}")))?;
+            if let Some(x) = b.indicator { t.indicator = x; }
+            if let Some(x) = b.target_value { t.target_value = x; }
+            if let Some(x) = b.target_year { t.target_year = x; }
+            if let Some(x) = b.cmp {
+                t.cmp = eduplan_core::plan::Cmp::parse(&x).ok_or_else(|| ApiError::bad_request(format!("比较 {x} 应为 ≥、≤ 或 ="), format!("cmp {x} must be ≥, ≤ or =")))?;
+            }
+            if let Some(x) = b.unit { t.unit = x; }
+            if let Some(x) = b.kind { t.kind = x; }
+            if let Some(x) = b.scope { t.scope = x; }
+            if b.base_year.is_some() { t.base_year = b.base_year; }
+            if b.base_value.is_some() { t.base_value = b.base_value; }
+            eduplan_store::TargetReview::Edit(t)
+        }
+        other => return Err(ApiError::bad_request(format!("未知审核结论 {other}"), format!("unknown decision {other}: accept, reject or edit"))),
+    };
+    st.store.review_target(id, row, &r, &u.user.username).await?;
+    Ok(Json(json!({"ok": true})))
+}
+
+/// POST /api/plans/{id}/publish: a reviewed draft becomes the tracked plan (admin, planner).
+pub async fn publish(State(st): State<AppState>, u: AuthUser, Path(id): Path<i64>) -> ApiResult<Json<J>> {
+    u.require_planner()?;
+    Ok(Json(info_json(&st.store.publish_plan(id, &u.user.username).await?)))
 }
 
 /// POST /api/plans (multipart: `file` the workbook, `name`, `issuer`, `region`, `period_start`,
@@ -180,11 +237,13 @@ pub async fn status(store: &eduplan_store::Store, plan_id: i64, year: Option<i32
         }
     }
     let manual = store.manual_actuals(&p.meta.name).await?;
+    let reviews = store.target_reviews(plan_id).await?;
     let default_scope = p.meta.region.clone();
     let end = p.meta.period.map(|(_, e)| e).unwrap_or(year);
     let mut counts = std::collections::BTreeMap::new();
     let mut rows = Vec::new();
-    for t in &book.targets {
+    // a rejected extraction is not a target
+    for t in book.targets.iter().filter(|t| reviews.get(&t.row).map(String::as_str) != Some("rejected")) {
         let mut t = t.clone();
         if t.target_year == 0 {
             t.target_year = end;

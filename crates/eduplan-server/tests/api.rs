@@ -579,3 +579,41 @@ async fn plan_targets_are_tracked_against_the_computed_indicators() {
     let text = docx_text(&docx);
     assert!(text.contains("2024年度规划实施监测报告") && text.contains("预警 1 项"), "the monitoring report");
 }
+
+#[tokio::test]
+async fn a_draft_from_the_plan_text_is_reviewed_then_published() {
+    let app = app().await;
+    let admin = login(&app, "admin", "admin123").await;
+    let boundary = "RB";
+    // our own wording: three targets
+    let text = "到2027年，学前三年毛入园率达到95%以上，新建公办幼儿园6所，新增学位2160个。";
+    let body = format!("--{boundary}\r\nContent-Disposition: form-data; name=\"name\"\r\n\r\n学前行动计划\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"计划.txt\"\r\n\r\n{text}\r\n--{boundary}--\r\n");
+    let (s, v) = raw(&app, "POST", "/api/plans", &admin, Some(&format!("multipart/form-data; boundary={boundary}")), body.into_bytes()).await;
+    assert_eq!(s, StatusCode::OK, "{}", String::from_utf8_lossy(&v));
+    let plan: Value = serde_json::from_slice(&v).unwrap();
+    assert_eq!((plan["draft"].as_bool(), plan["targets"].as_i64(), plan["doc_name"].as_str()), (Some(true), Some(3), Some("计划.txt")));
+    let id = plan["id"].as_i64().unwrap();
+    let (_, p) = call(&app, "GET", &format!("/api/plans/{id}"), Some(&admin), None).await;
+    let rows: Vec<(u64, String)> = p["targets"].as_array().unwrap().iter().map(|t| (t["row"].as_u64().unwrap(), t["indicator"].as_str().unwrap().to_string())).collect();
+    let ger = rows.iter().find(|r| r.1 == "pre_ger").unwrap().0;
+    let other: Vec<u64> = rows.iter().filter(|r| r.1 != "pre_ger").map(|r| r.0).collect();
+    let rv = |row: u64, body: Value| (format!("/api/plans/{id}/targets/{row}/review"), body);
+    let (u, b) = rv(ger, json!({"decision": "edit", "target_value": 96, "kind": "约束性"}));
+    assert_eq!(call(&app, "POST", &u, Some(&admin), Some(b)).await.0, StatusCode::OK);
+    let (u, b) = rv(other[0], json!({"decision": "reject"}));
+    assert_eq!(call(&app, "POST", &u, Some(&admin), Some(b)).await.0, StatusCode::OK);
+    let (u, b) = rv(other[1], json!({"decision": "maybe"}));
+    assert_eq!(call(&app, "POST", &u, Some(&admin), Some(b)).await.0, StatusCode::BAD_REQUEST);
+    let (_, p) = call(&app, "GET", &format!("/api/plans/{id}"), Some(&admin), None).await;
+    let t = p["targets"].as_array().unwrap().iter().find(|t| t["indicator"] == "pre_ger").unwrap();
+    assert_eq!((t["target_value"].as_f64(), t["review"].as_str()), (Some(96.0), Some("edited")));
+    let (s, v) = call(&app, "POST", &format!("/api/plans/{id}/publish"), Some(&admin), None).await;
+    assert_eq!((s, v["draft"].as_bool(), v["status"].as_str()), (StatusCode::OK, Some(false), Some("published")));
+    // published: no more edits, and the rejected one is not tracked
+    let (u, b) = rv(ger, json!({"decision": "accept"}));
+    assert_eq!(call(&app, "POST", &u, Some(&admin), Some(b)).await.0, StatusCode::CONFLICT);
+    let (_, st) = call(&app, "GET", &format!("/api/plans/{id}/status?year=2024"), Some(&admin), None).await;
+    assert_eq!(st["targets"].as_array().unwrap().len(), 2);
+    let audit = call(&app, "GET", "/api/audit", Some(&admin), None).await.1;
+    assert!(audit.to_string().contains("plan.target.edited"), "the extracted target stays in the audit log");
+}

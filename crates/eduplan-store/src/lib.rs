@@ -21,7 +21,7 @@ mod years;
 pub use auth::{Role, ScopeKind, User};
 pub use custom::CustomIndicator;
 pub use evidence::{Evidence, EvidenceFile};
-pub use plans::{ManualActual, PlanInfo, PlanMeta};
+pub use plans::{ManualActual, PlanInfo, PlanMeta, Review as TargetReview};
 pub use findings::{Attachment, Finding, FindingEvent, FindingFilter, NewFinding};
 pub use years::{VersionInfo, YearSummary};
 

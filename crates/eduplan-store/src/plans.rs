@@ -251,3 +251,87 @@ impl Store {
         Ok(out)
     }
 }
+
+/// A reviewer's decision on an extracted target of a draft plan (审核).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Review {
+    /// 采纳 as extracted.
+    Accept,
+    /// 驳回: not a target (kept, marked, never tracked).
+    Reject,
+    /// 修改: replaced by the reviewer's version (the extracted one stays in the audit log).
+    Edit(TargetRow),
+}
+
+impl Store {
+    /// The review state of a plan's targets: row → accepted, edited or rejected (absent: not yet).
+    pub async fn target_reviews(&self, plan_id: i64) -> Result<std::collections::BTreeMap<u32, String>> {
+        let q = self.sql("SELECT row_no, review FROM plan_targets WHERE plan_id = $1 AND review <> ''");
+        let rows: Vec<AnyRow> = sqlx::query(&q).bind(plan_id).fetch_all(&self.pool).await?;
+        rows.iter().map(|r| Ok((r.try_get::<i64, _>(0)? as u32, r.try_get(1)?))).collect()
+    }
+
+    /// Records a review of one target of a draft plan, audited with the target before and after;
+    /// a published plan is not edited (import a new version instead).
+    pub async fn review_target(&self, plan_id: i64, row: u32, review: &Review, who: &str) -> Result<()> {
+        let p = self.plan(plan_id).await?;
+        if !p.meta.draft {
+            return Err(StoreError::Invalid("规划已发布，不能再审核修改；请导入新版本 / the plan is published: import a new version to change it".into()));
+        }
+        let book = self.plan_book(plan_id).await?;
+        let old = book.targets.iter().find(|t| t.row == row).ok_or_else(|| StoreError::NotFound(format!("规划 {plan_id} 第 {row} 项目标 / target {row} of plan {plan_id}")))?;
+        let show = |t: &TargetRow| format!("{} {}{} {}（{}）", t.indicator, t.cmp.symbol(), t.target_value, t.unit, t.target_year);
+        let at = now();
+        let mut tx = self.pool.begin().await?;
+        let (word, detail) = match review {
+            Review::Accept => ("accepted", show(old)),
+            Review::Reject => ("rejected", show(old)),
+            Review::Edit(t) => {
+                let q = self.sql(
+                    "UPDATE plan_targets SET indicator = $1, scope = $2, base_year = $3, base_value = $4, target_year = $5, target_value = $6, cmp = $7, unit = $8, kind = $9 \
+                     WHERE plan_id = $10 AND row_no = $11",
+                );
+                sqlx::query(&q)
+                    .bind(&t.indicator)
+                    .bind(&t.scope)
+                    .bind(t.base_year.map(i64::from))
+                    .bind(t.base_value)
+                    .bind(t.target_year as i64)
+                    .bind(t.target_value)
+                    .bind(t.cmp.symbol())
+                    .bind(&t.unit)
+                    .bind(&t.kind)
+                    .bind(plan_id)
+                    .bind(row as i64)
+                    .execute(&mut *tx)
+                    .await?;
+                ("edited", format!("{} → {}", show(old), show(t)))
+            }
+        };
+        let q = self.sql("UPDATE plan_targets SET review = $1 WHERE plan_id = $2 AND row_no = $3");
+        sqlx::query(&q).bind(word).bind(plan_id).bind(row as i64).execute(&mut *tx).await?;
+        let q = self.sql("INSERT INTO audit_log (at, actor, action, entity, detail) VALUES ($1, $2, $3, $4, $5)");
+        sqlx::query(&q).bind(&at).bind(who).bind(format!("plan.target.{word}")).bind(format!("plan:{}:v{}:{row}", p.meta.name, p.version)).bind(detail).execute(&mut *tx).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Publishes a draft plan (发布): its targets are tracked from now on; targets not yet reviewed
+    /// count as accepted.
+    pub async fn publish_plan(&self, plan_id: i64, who: &str) -> Result<PlanInfo> {
+        let p = self.plan(plan_id).await?;
+        if !p.meta.draft {
+            return Err(StoreError::Invalid("规划已发布 / the plan is already published".into()));
+        }
+        let at = now();
+        let mut tx = self.pool.begin().await?;
+        let q = self.sql("UPDATE plans SET status = 'published' WHERE id = $1");
+        sqlx::query(&q).bind(plan_id).execute(&mut *tx).await?;
+        let q = self.sql("UPDATE plan_targets SET review = 'accepted' WHERE plan_id = $1 AND review = ''");
+        sqlx::query(&q).bind(plan_id).execute(&mut *tx).await?;
+        let q = self.sql("INSERT INTO audit_log (at, actor, action, entity, detail) VALUES ($1, $2, $3, $4, $5)");
+        sqlx::query(&q).bind(&at).bind(who).bind("plan.publish").bind(format!("plan:{}:v{}", p.meta.name, p.version)).bind("").execute(&mut *tx).await?;
+        tx.commit().await?;
+        self.plan(plan_id).await
+    }
+}
