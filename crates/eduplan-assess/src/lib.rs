@@ -505,3 +505,27 @@ pub fn preschool(std: &Standards, year: i32, scope: &str, figures: &[Figure]) ->
     let failing: Vec<String> = items.iter().filter(|i| i.passed == Some(false)).map(|i| format!("{} {}：{}", i.code, i.name, i.detail)).collect();
     Assessment { method: "preschool".into(), year, scope: scope.into(), standards: std.version.clone(), passed: failing.is_empty(), levels: BTreeMap::new(), items, failing }
 }
+
+/// The 大班额 trend: per year, classes and classes of 56+ and 66+ (the standards' bands) by
+/// level (全部, 小学, 初中, 高中), from each year's classes as (学段, size) — the 学段 as the
+/// engine gives it (`eduplan_engine::facts::student_stage`: special schools' classes are 特教).
+pub fn class_trend(std: &Standards, years: &[(i32, Vec<(String, i64)>)]) -> serde_json::Value {
+    let rows: Vec<serde_json::Value> = years
+        .iter()
+        .map(|(year, classes)| {
+            let mut levels = serde_json::Map::new();
+            for stage in ["全部", "小学", "初中", "高中"] {
+                let mine: Vec<i64> = classes
+                    .iter()
+                    .filter(|(s, _)| stage == "全部" || s == stage)
+                    .map(|(_, s)| *s)
+                    .collect();
+                let big = mine.iter().filter(|s| **s >= std.class_size.big).count();
+                let huge = mine.iter().filter(|s| **s >= std.class_size.huge).count();
+                levels.insert(stage.into(), serde_json::json!({"classes": mine.len(), "big": big, "huge": huge}));
+            }
+            serde_json::json!({"year": year, "levels": levels})
+        })
+        .collect();
+    serde_json::Value::Array(rows)
+}

@@ -173,3 +173,15 @@ fn fund_execution_by_checkpoint_county_wide_and_per_project() {
     assert_eq!(a["items"].as_array().unwrap().len(), 1);
     assert_eq!(a["items"][0]["passed"], false, "60% < 70%");
 }
+
+#[test]
+fn the_class_size_trend_counts_bands_by_level() {
+    let std = Standards::builtin();
+    // 2023: 小学 55, 56, 66; 初中 70. 2024: 小学 40.
+    let c = |g: &str, s: i64| (g.to_string(), s);
+    let t = eduplan_assess::class_trend(&std, &[(2023, vec![c("小学", 55), c("小学", 56), c("小学", 66), c("初中", 70)]), (2024, vec![c("小学", 40)])]);
+    assert_eq!(t[0]["levels"]["小学"], serde_json::json!({"classes": 3, "big": 2, "huge": 1}));
+    assert_eq!(t[0]["levels"]["初中"], serde_json::json!({"classes": 1, "big": 1, "huge": 1}));
+    assert_eq!(t[0]["levels"]["全部"]["big"], 3);
+    assert_eq!(t[1]["levels"]["全部"], serde_json::json!({"classes": 1, "big": 0, "huge": 0}));
+}

@@ -48,8 +48,8 @@ fn std_class_size(school_type: &str, grade: &str, stage: &str) -> i64 {
     }
 }
 
-/// The 学段 of a student row: the grade's stage, or 特教 in a special school.
-fn student_stage(school_type: &str, grade: &str) -> String {
+/// The 学段 of a student or class row: the grade's stage, or 特教 in a special school.
+pub fn student_stage(school_type: &str, grade: &str) -> String {
     if school_type == "特殊教育学校" {
         "特教".to_string()
     } else {

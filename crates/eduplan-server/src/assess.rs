@@ -115,6 +115,9 @@ pub async fn run_full(store: &Store, method: &str, year: i32, region: Option<&st
         "preschool" => serde_json::to_value(eduplan_assess::preschool(std, year, &scope, &c.figures)).expect("serialisable"),
         _ => eduplan_assess::class_size(year, &scope, &schools, &c.figures),
     };
+    if method == "class-size" {
+        json["trend"] = class_trend(store, year, &scope, std).await?;
+    }
     // items judged on site (现场核查) count like computed ones
     let checked: Vec<Checked> = store
         .evidence(method, year, &scope)
@@ -419,4 +422,33 @@ pub async fn evidence_file(State(st): State<AppState>, u: AuthUser, Path(id): Pa
     }
     let disposition = format!("attachment; filename*=UTF-8''{}", crate::api::percent_encode(&e.file_name));
     Ok(([(header::CONTENT_TYPE, e.file_mime), (header::CONTENT_DISPOSITION, disposition)], bytes).into_response())
+}
+
+/// The 大班额 trend of a county over the five school years up to `year` (those stored).
+async fn class_trend(store: &Store, year: i32, scope: &str, std: &Standards) -> Result<J, AssessError> {
+    let prefix = eduplan_core::schema::region_prefix(scope).to_string();
+    let mut years = Vec::new();
+    for y in (year - 4)..=year {
+        let Some(vid) = store.current_version_id(y).await.map_err(IndicatorError::from)? else { continue };
+        let schools = store.load_rows(vid, SheetKind::Schools, None).await.map_err(IndicatorError::from)?;
+        let mine: std::collections::HashMap<String, String> = schools
+            .rows
+            .iter()
+            .filter(|r| schools.get(r, "region").display().starts_with(&prefix))
+            .map(|r| (schools.get(r, "school_id").display(), schools.get(r, "type").display()))
+            .collect();
+        let classes = store.load_rows(vid, SheetKind::Classes, None).await.map_err(IndicatorError::from)?;
+        let rows: Vec<(String, i64)> = classes
+            .rows
+            .iter()
+            .filter(|r| classes.get(r, "year").as_i64() == Some(y as i64))
+            .filter_map(|r| {
+                let ty = mine.get(&classes.get(r, "school_id").display())?;
+                let size = classes.get(r, "size").as_i64()?;
+                Some((eduplan_engine::facts::student_stage(ty, &classes.get(r, "grade").display()), size))
+            })
+            .collect();
+        years.push((y, rows));
+    }
+    Ok(eduplan_assess::class_trend(std, &years))
 }

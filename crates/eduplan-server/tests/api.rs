@@ -617,3 +617,19 @@ async fn a_draft_from_the_plan_text_is_reviewed_then_published() {
     let audit = call(&app, "GET", "/api/audit", Some(&admin), None).await.1;
     assert!(audit.to_string().contains("plan.target.edited"), "the extracted target stays in the audit log");
 }
+
+#[tokio::test]
+async fn the_class_size_trend_agrees_with_the_engine() {
+    let app = app().await;
+    let admin = login(&app, "admin", "admin123").await;
+    let (s, a) = call(&app, "GET", "/api/assess/class-size?year=2024", Some(&admin), None).await;
+    assert_eq!(s, StatusCode::OK, "{a}");
+    let trend = a["trend"].as_array().unwrap();
+    assert_eq!(trend.iter().map(|t| t["year"].as_i64().unwrap()).collect::<Vec<_>>(), [2023, 2024]);
+    let last = &trend[1]["levels"];
+    for stage in ["全部", "小学", "初中"] {
+        assert_eq!(last[stage]["big"].as_f64(), a["levels"][stage]["big"].as_f64().or(Some(0.0)), "{stage}: the trend's last year is the engine's big_class_count");
+        assert_eq!(last[stage]["classes"].as_f64(), a["levels"][stage]["classes"].as_f64(), "{stage}");
+    }
+    assert!(last["全部"]["huge"].as_u64().unwrap() <= last["全部"]["big"].as_u64().unwrap());
+}
