@@ -1,7 +1,9 @@
 // Browser test of the 规划 page and the 资金执行进度 assessment against a running backend: the
 // newest current plan of GET /api/plans is shown with one project row per API project and the
-// API's total of 新增学位; then 督导评估 → 资金执行进度 shows as many 未达标 projects as
-// GET /api/assess/funds has projects with passed false.
+// API's total of 新增学位; its 规划监测 for the latest stored year shows the status cards of
+// GET /api/plans/{id}/status (counts) and as many 预警 tags as counts.at_risk, and one target's
+// chart opens; then 督导评估 → 资金执行进度 shows as many 未达标 projects as GET /api/assess/funds
+// has projects with passed false.
 //
 //   EDUPLAN_URL=http://127.0.0.1:18080 EDUPLAN_USER=admin EDUPLAN_PASSWORD=... \
 //   [SCREENSHOT_DIR=/tmp/shots] [CHROMIUM=/usr/bin/chromium] node e2e/plans.mjs
@@ -86,6 +88,92 @@ async function main() {
       await shot(page, 'plans.png')
       await detail.locator('[data-testid="plan-projects"]').scrollIntoViewIfNeeded()
       await shot(page, 'plans-projects.png')
+
+      // 规划监测 for the latest stored year (the page's default)
+      const meta = await getJson('/api/meta')
+      const latest = (meta.years || []).length ? Math.max(...meta.years) : null
+      step(`规划监测 ${latest ?? '(no year)'}: status cards equal the API`)
+      const stPath = `/api/plans/${want.id}/status?history=true${latest != null ? `&year=${latest}` : ''}`
+      const st = await client.api('GET', stPath)
+      if (st.status !== 200) {
+        // no stored year: the page shows the error instead of the cards
+        assert(latest == null, `GET ${stPath} -> HTTP ${st.status}: ${JSON.stringify(st.body).slice(0, 300)}`)
+        await detail.locator('[data-testid="plan-status-error"]').waitFor({ state: 'visible', timeout: SLOW })
+          .catch(() => fail(`GET ${stPath} answers ${st.status} but the page shows no error`))
+        console.log('  no stored year: tracking checks skipped')
+      } else {
+        const counts = st.body.counts || {}
+        const tracked = st.body.targets || []
+        console.log(`  ${stPath}: year ${st.body.year}, ${tracked.length} targets, counts ${JSON.stringify(counts)}`)
+        const tracking = detail.locator(`[data-testid="plan-tracking"][data-year="${st.body.year}"][data-loading="false"]`)
+        await tracking.waitFor({ state: 'visible', timeout: SLOW }).catch(() => fail(`the tracking of ${st.body.year} did not finish loading within ${SLOW} ms`))
+        const errBox = detail.locator('[data-testid="plan-status-error"]')
+        if (await errBox.count()) fail(`the page shows an error instead of the status cards: ${(await errBox.textContent()).trim()}`)
+        const yearText = (await detail.locator('[data-testid="plan-year"]').textContent().catch(() => '')) || ''
+        const shownYear = await detail.locator('[data-testid="plan-year"] input').inputValue().catch(() => '')
+        assert(`${yearText} ${shownYear}`.includes(String(st.body.year)), `the year selector shows "${(yearText || shownYear).trim()}", not ${st.body.year}`)
+        const cards = detail.locator('[data-testid="status-card"]')
+        assert(await cards.count() === 5, `${await cards.count()} status cards, want 5`)
+        for (const s of ['met', 'on_track', 'behind', 'at_risk', 'no_data']) {
+          const got = await detail.locator(`[data-testid="status-card"][data-status="${s}"]`).getAttribute('data-count')
+          const n0 = Number(counts[s]) || 0
+          assert(got !== '' && Number(got) === n0, `the ${s} card says ${got}, the API's counts.${s} is ${n0}`)
+        }
+
+        step('预警 tags equal counts.at_risk')
+        const tags = detail.locator('[data-testid="plan-targets"] .el-table__body-wrapper [data-testid="target-status"]')
+        const nTags = await countOf(tags, tracked.length)
+        assert(nTags === tracked.length, `the targets table has ${nTags} status tags, the API ${tracked.length} targets`)
+        const atRisk = await detail.locator('[data-testid="plan-targets"] .el-table__body-wrapper [data-testid="target-status"][data-status="at_risk"]').count()
+        const wantRisk = Number(counts.at_risk) || 0
+        assert(atRisk === wantRisk, `${atRisk} targets are tagged 预警, the API's counts.at_risk is ${wantRisk}`)
+        const riskText = await detail.locator('[data-testid="plan-targets"] .el-table__body-wrapper [data-testid="target-status"][data-status="at_risk"]').allTextContents()
+        assert(riskText.every((x) => x.trim() === '预警'), `the at_risk tags read ${JSON.stringify(riskText)}, want 预警`)
+        console.log(`  ${nTags} status tags, ${atRisk} 预警`)
+        await detail.locator('[data-testid="status-cards"]').scrollIntoViewIfNeeded()
+        await page.waitForTimeout(400)
+        await shot(page, 'plans-tracking.png')
+
+        if (tracked.length) {
+          // the chart of an at-risk target if any (else one with a baseline, else the first)
+          let i = tracked.findIndex((x) => x.status_en === 'at_risk')
+          if (i < 0) i = tracked.findIndex((x) => x.baseline)
+          if (i < 0) i = 0
+          const tg = tracked[i]
+          step(`chart of target ${i + 1} ${tg.metric}`)
+          await detail.locator('[data-testid="plan-targets"] .el-table__body-wrapper tbody tr.el-table__row').nth(i).locator('td').nth(1).click()
+          const chart = page.locator('[data-testid="target-chart"]')
+          await chart.waitFor({ state: 'visible' }).catch(() => fail('clicking a target did not open its chart'))
+          const cs = await chart.getAttribute('data-status')
+          assert(cs === tg.status_en, `the chart of target ${i + 1} has status ${cs}, the API ${tg.status_en}`)
+          if (tg.source) {
+            const src = (await chart.locator('[data-testid="target-source"]').textContent().catch(() => '')).trim()
+            assert(src === String(tg.source).trim(), `the chart shows the sentence "${src}", the API "${tg.source}"`)
+          }
+          await chart.locator('canvas').first().waitFor({ state: 'visible' }).catch(() => fail('the target chart draws no canvas'))
+          await page.waitForTimeout(700) // let the chart draw
+          await shot(page, 'plans-target-chart.png')
+
+          if (me.role === 'admin' || me.role === 'planner') {
+            // 填报实际值 refuses an empty evidence note in the dialog (nothing is sent)
+            step('填报实际值 needs the evidence')
+            await chart.locator('[data-testid="actual-btn"]').click()
+            const dlg = page.locator('[data-testid="actual-dialog"]')
+            await dlg.waitFor({ state: 'visible' }).catch(() => fail('填报实际值 did not open its dialog'))
+            await dlg.locator('[data-testid="actual-note"]').fill('')
+            await dlg.locator('[data-testid="actual-submit"]').click()
+            await dlg.locator('.req', { hasText: '依据' }).first().waitFor({ state: 'visible' })
+              .catch(() => fail('an empty evidence note is not refused'))
+            await dlg.locator('[data-testid="actual-cancel"]').click()
+            await dlg.waitFor({ state: 'hidden' }).catch(() => fail('the 填报实际值 dialog did not close'))
+          }
+          await page.keyboard.press('Escape')
+          await chart.waitFor({ state: 'hidden' }).catch(() => fail('the target chart did not close'))
+        }
+
+        step('下载监测报告 is offered')
+        assert(await detail.locator('[data-testid="monitoring-report"]').count(), 'no 下载监测报告 button')
+      }
     }
 
     // 3. 督导评估 → 资金执行进度

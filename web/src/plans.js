@@ -1,5 +1,5 @@
 // 规划 (plans): API calls of /api/plans, the indicator names of plan targets and small helpers.
-import { api } from './api.js'
+import { api, download } from './api.js'
 import { lang } from './i18n.js'
 import { fetchIndicators, peekIndicators } from './indicators.js'
 
@@ -134,4 +134,164 @@ export function cumulativeFunds(funds) {
     s += byDate.get(d).spent
     return { date: d, released: Math.round(r * 100) / 100, spent: Math.round(s * 100) / 100 }
   })
+}
+
+// ------------------------------------------------------------------ 规划监测 (yearly target tracking)
+
+/** The target statuses in display order (status_en), with their tag type and colour. */
+export const TARGET_STATUSES = ['met', 'on_track', 'behind', 'at_risk', 'no_data']
+export const STATUS_TAG = { met: 'success', on_track: 'primary', behind: 'warning', at_risk: 'danger', no_data: 'info' }
+export const STATUS_COLOR = { met: '#3ba272', on_track: '#1f5fa8', behind: '#e6a23c', at_risk: '#d9363e', no_data: '#909399' }
+
+/**
+ * GET /api/plans/{id}/status?year=&history=true → the plan with `year`, `counts` (by status_en,
+ * absent keys 0) and one tracked row per target (actual, expected, status, history).
+ */
+export function fetchPlanStatus(id, year, opts) {
+  return api.get(`/api/plans/${encodeURIComponent(id)}/status`, { year, history: true }, opts)
+}
+
+/** POST /api/plans/{id}/actuals {indicator, year, value, note}: a target's actual entered by hand. */
+export function recordActual(id, { indicator, year, value, note }, opts) {
+  return api.post(`/api/plans/${encodeURIComponent(id)}/actuals`, { indicator, year, value, note }, opts)
+}
+
+/** GET /api/plans/report?year= → the Word 年度规划实施监测报告 of every current plan. */
+export function downloadMonitoringReport(year) {
+  return download('/api/plans/report', { year }, `${year || ''}年度规划实施监测报告.docx`)
+}
+
+/** counts of a status answer as a full object: every status, absent ones 0. */
+export function statusCounts(counts) {
+  const out = {}
+  for (const s of TARGET_STATUSES) out[s] = Number(counts && counts[s]) || 0
+  return out
+}
+
+/**
+ * The plan's targets (GET /api/plans/{id}) joined with their tracked rows (the status answer lists
+ * the targets in the same order), as [{ ...target, idx (its index in the plan), track }], track
+ * null while not loaded.
+ */
+export function joinTracking(targets, tracked) {
+  const rows = Array.isArray(tracked) ? tracked : []
+  return (targets || []).map((t, i) => {
+    let tr = rows[i] || null
+    // guard against a different order: the row must be about the same indicator
+    if (tr && !sameIndicator(t, tr)) tr = rows.find((r) => sameIndicator(t, r) && r.target_value === t.target_value) || null
+    return { ...t, idx: i, track: tr }
+  })
+}
+function sameIndicator(t, tr) {
+  return tr.indicator === t.indicator || tr.metric === t.indicator
+}
+
+function num(v) {
+  const n = Number(v)
+  return v == null || v === '' || !Number.isFinite(n) ? null : n
+}
+
+/** Axis bounds around values with a margin, on a 1/2/5×10^k step: { min, max, interval }. */
+export function niceRange(values) {
+  const vs = (values || []).filter((v) => v != null && Number.isFinite(v))
+  if (!vs.length) return {}
+  let lo = Math.min(...vs)
+  let hi = Math.max(...vs)
+  const pad = (hi - lo) * 0.12 || Math.abs(hi) * 0.05 || 1
+  lo -= pad
+  hi += pad
+  const raw = (hi - lo) / 5
+  const k = Math.pow(10, Math.floor(Math.log10(raw)))
+  const step = [1, 2, 5, 10].map((m) => m * k).find((x) => x >= raw) || 10 * k
+  let min = Math.floor(lo / step) * step
+  const max = Math.ceil(hi / step) * step
+  if (min < 0 && Math.min(...vs) >= 0) min = 0 // no negative axis for values that cannot be negative
+  const r = (x) => Math.round(x * 1e6) / 1e6
+  return { min: r(min), max: r(max), interval: r(step) }
+}
+
+/** A tiny line of a target's history: actuals solid, the expected path dashed (no axes). */
+export function sparkOption(track, color = '#1f5fa8') {
+  const h = (track && Array.isArray(track.history) ? track.history : []).slice().sort((a, b) => a.year - b.year)
+  const vals = []
+  for (const r of h) { if (num(r.actual) != null) vals.push(num(r.actual)); if (num(r.expected) != null) vals.push(num(r.expected)) }
+  const lo = vals.length ? Math.min(...vals) : 0
+  const hi = vals.length ? Math.max(...vals) : 1
+  const pad = (hi - lo) * 0.15 || Math.abs(hi) * 0.05 || 1
+  return {
+    animation: false,
+    grid: { left: 3, right: 3, top: 4, bottom: 4 },
+    xAxis: { type: 'category', show: false, boundaryGap: false, data: h.map((r) => r.year) },
+    yAxis: { type: 'value', show: false, min: lo - pad, max: hi + pad },
+    tooltip: { show: false },
+    series: [
+      {
+        type: 'line', data: h.map((r) => num(r.expected)), showSymbol: false, silent: true,
+        lineStyle: { type: 'dashed', width: 1, color: '#a8abb2' },
+      },
+      {
+        type: 'line', data: h.map((r) => num(r.actual)), connectNulls: true, symbol: 'circle', symbolSize: 4, silent: true,
+        lineStyle: { width: 1.5, color }, itemStyle: { color },
+      },
+    ],
+  }
+}
+
+/**
+ * The chart of one target: the baseline point, the straight path to the target (dashed), the
+ * target point and the actuals by year. `labels`: { baseline, path, target, actual, unit }.
+ */
+export function targetChartOption(track, labels) {
+  const h = (track && Array.isArray(track.history) ? track.history : []).slice().sort((a, b) => a.year - b.year)
+  const base = track && track.baseline && track.baseline.year != null && num(track.baseline.value) != null
+    ? [Number(track.baseline.year), num(track.baseline.value)] : null
+  const ty = num(track && track.target_year)
+  const tv = num(track && track.target_value)
+  const target = ty != null && tv != null ? [ty, tv] : null
+  const actuals = h.filter((r) => num(r.actual) != null).map((r) => [Number(r.year), num(r.actual)])
+  // the current year's actual may not be in the history (no history asked, or a manual value)
+  if (track && num(track.actual) != null && track.year != null && !actuals.some((a) => a[0] === Number(track.year))) {
+    actuals.push([Number(track.year), num(track.actual)])
+    actuals.sort((a, b) => a[0] - b[0])
+  }
+  let path = []
+  if (base && target && target[0] > base[0]) path = [base, target]
+  else if (h.length) path = h.filter((r) => num(r.expected) != null).map((r) => [Number(r.year), num(r.expected)])
+  const xs = [...path, ...actuals, ...(base ? [base] : []), ...(target ? [target] : [])].map((p) => p[0])
+  const minX = xs.length ? Math.min(...xs) : 0
+  const maxX = xs.length ? Math.max(...xs) : 1
+  const unit = labels.unit ? ` ${labels.unit}` : ''
+  const ys = [...path, ...actuals, ...(base ? [base] : []), ...(target ? [target] : [])].map((p) => p[1])
+  const axis = niceRange(ys)
+  const point = (name, p, color, symbol, position) => ({
+    name, type: 'line', data: p ? [p] : [], symbol, symbolSize: symbol === 'pin' ? 20 : 12, itemStyle: { color },
+    label: { show: true, position, color, formatter: (x) => `${x.value[1]}` },
+  })
+  return {
+    animation: false,
+    legend: { top: 0 },
+    tooltip: {
+      trigger: 'item',
+      formatter: (x) => `${x.seriesName}<br/>${x.value[0]}：<b>${x.value[1]}</b>${unit}`,
+    },
+    grid: { left: 56, right: 44, top: 44, bottom: 32 },
+    xAxis: {
+      type: 'value', min: minX === maxX ? minX - 1 : minX, max: minX === maxX ? maxX + 1 : maxX, interval: 1,
+      axisLabel: { formatter: (v) => String(v) }, splitLine: { show: false },
+    },
+    yAxis: { type: 'value', name: labels.unit || '', ...axis },
+    series: [
+      {
+        name: labels.path, type: 'line', data: path, showSymbol: false,
+        lineStyle: { type: 'dashed', width: 2, color: '#909399' }, itemStyle: { color: '#909399' },
+      },
+      {
+        name: labels.actual, type: 'line', data: actuals, symbol: 'circle', symbolSize: 8,
+        lineStyle: { width: 2.5, color: '#1f5fa8' }, itemStyle: { color: '#1f5fa8' },
+        label: { show: true, position: 'top', color: '#1f5fa8', formatter: (x) => `${x.value[1]}` },
+      },
+      point(labels.baseline, base, '#606266', 'diamond', 'bottom'),
+      point(labels.target, target, '#d9363e', 'pin', 'right'),
+    ],
+  }
 }

@@ -74,9 +74,8 @@ impl Store {
             .bind(&at)
             .execute(&mut *tx)
             .await?;
-        let q = self.sql("INSERT INTO audit_log (at, actor, action, entity, detail) VALUES ($1, $2, $3, $4, $5)");
         let detail = format!("{} = ({}) / ({}) × {}", c.name, c.numerator, c.denominator, c.scale);
-        sqlx::query(&q).bind(&at).bind(actor).bind("indicator.define").bind(format!("indicator:{}", c.code)).bind(detail).execute(&mut *tx).await?;
+        self.audit_tx(&mut tx, &at, actor, "indicator.define", &format!("indicator:{}", c.code), &detail).await?;
         tx.commit().await?;
         Ok(CustomIndicator { created_by: actor.to_string(), created_at: at, ..c.clone() })
     }
@@ -90,9 +89,8 @@ impl Store {
         let mut tx = self.pool.begin().await?;
         let q = self.sql("DELETE FROM custom_indicators WHERE code = $1");
         sqlx::query(&q).bind(code).execute(&mut *tx).await?;
-        let q = self.sql("INSERT INTO audit_log (at, actor, action, entity, detail) VALUES ($1, $2, $3, $4, $5)");
         let detail = format!("{} = ({}) / ({}) × {}", old.name, old.numerator, old.denominator, old.scale);
-        sqlx::query(&q).bind(now()).bind(actor).bind("indicator.delete").bind(format!("indicator:{code}")).bind(detail).execute(&mut *tx).await?;
+        self.audit_tx(&mut tx, &now(), actor, "indicator.delete", &format!("indicator:{code}"), &detail).await?;
         tx.commit().await?;
         Ok(true)
     }

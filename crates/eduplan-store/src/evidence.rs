@@ -90,9 +90,8 @@ impl Store {
             .fetch_one(&mut *tx)
             .await?
             .get(0);
-        let q = self.sql("INSERT INTO audit_log (at, actor, action, entity, detail) VALUES ($1, $2, $3, $4, $5)");
         let detail = format!("{} {}{}", if passed { "达标" } else { "未达标" }, note.trim(), if name.is_empty() { String::new() } else { format!("（佐证：{name}）") });
-        sqlx::query(&q).bind(&at).bind(who).bind("assess.evidence").bind(format!("{method}:{year}:{scope}:{code}")).bind(detail).execute(&mut *tx).await?;
+        self.audit_tx(&mut tx, &at, who, "assess.evidence", &format!("{method}:{year}:{scope}:{code}"), &detail).await?;
         tx.commit().await?;
         Ok(Evidence { id, method: method.into(), year, scope: scope.into(), code: code.into(), passed, note: note.trim().into(), file_name: name, file_mime: mime, recorded_by: who.into(), recorded_at: at })
     }

@@ -164,9 +164,8 @@ impl Store {
     async fn event(&self, tx: &mut Tx<'_>, id: i64, at: &str, actor: &str, kind: &str, from: FindingState, to: FindingState, text: &str) -> Result<()> {
         let q = self.sql("INSERT INTO finding_events (finding_id, at, actor, kind, from_state, to_state, text) VALUES ($1, $2, $3, $4, $5, $6, $7)");
         sqlx::query(&q).bind(id).bind(at).bind(actor).bind(kind).bind(from.as_str()).bind(to.as_str()).bind(text).execute(&mut **tx).await?;
-        let q = self.sql("INSERT INTO audit_log (at, actor, action, entity, detail) VALUES ($1, $2, $3, $4, $5)");
         let detail = if from == to { text.to_string() } else { format!("{} → {}；{text}", from.zh(), to.zh()) };
-        sqlx::query(&q).bind(at).bind(actor).bind(format!("finding.{kind}")).bind(format!("finding:{id}")).bind(detail).execute(&mut **tx).await?;
+        self.audit_tx(tx, at, actor, &format!("finding.{kind}"), &format!("finding:{id}"), &detail).await?;
         Ok(())
     }
 

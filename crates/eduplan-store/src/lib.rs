@@ -132,6 +132,14 @@ impl Store {
         Ok(())
     }
 
+    /// Appends an audit record inside a transaction, so it commits or rolls back with the change
+    /// it records.
+    pub(crate) async fn audit_tx(&self, tx: &mut sqlx::Transaction<'_, sqlx::Any>, at: &str, actor: &str, action: &str, entity: &str, detail: &str) -> Result<()> {
+        let q = self.sql("INSERT INTO audit_log (at, actor, action, entity, detail) VALUES ($1, $2, $3, $4, $5)");
+        sqlx::query(&q).bind(at).bind(actor).bind(action).bind(entity).bind(detail).execute(&mut **tx).await?;
+        Ok(())
+    }
+
     /// The most recent audit records, newest first.
     pub async fn audit_log(&self, limit: i64) -> Result<Vec<(String, String, String, String, String)>> {
         let q = self.sql("SELECT at, actor, action, entity, detail FROM audit_log ORDER BY id DESC LIMIT $1");

@@ -141,9 +141,8 @@ impl Store {
             let q = self.sql("INSERT INTO plan_funds (plan_id, row_no, project, date, released, spent) VALUES ($1, $2, $3, $4, $5, $6)");
             sqlx::query(&q).bind(id).bind(f.row as i64).bind(&f.project).bind(&f.date).bind(f.released).bind(f.spent).execute(&mut *tx).await?;
         }
-        let q = self.sql("INSERT INTO audit_log (at, actor, action, entity, detail) VALUES ($1, $2, $3, $4, $5)");
         let detail = format!("v{}：{} 个目标、{} 个项目、{} 条资金", version + 1, book.targets.len(), book.projects.len(), book.funds.len());
-        sqlx::query(&q).bind(&at).bind(who).bind("plan.import").bind(format!("plan:{}", meta.name.trim())).bind(detail).execute(&mut *tx).await?;
+        self.audit_tx(&mut tx, &at, who, "plan.import", &format!("plan:{}", meta.name.trim()), &detail).await?;
         tx.commit().await?;
         self.plan(id).await
     }
@@ -232,8 +231,7 @@ impl Store {
         let mut tx = self.pool.begin().await?;
         let q = self.sql("INSERT INTO target_actuals (plan_name, indicator, year, value, note, recorded_by, recorded_at) VALUES ($1, $2, $3, $4, $5, $6, $7)");
         sqlx::query(&q).bind(plan_name).bind(indicator).bind(year as i64).bind(value).bind(note.trim()).bind(who).bind(&at).execute(&mut *tx).await?;
-        let q = self.sql("INSERT INTO audit_log (at, actor, action, entity, detail) VALUES ($1, $2, $3, $4, $5)");
-        sqlx::query(&q).bind(&at).bind(who).bind("plan.actual").bind(format!("plan:{plan_name}:{indicator}:{year}")).bind(format!("{value}（{}）", note.trim())).execute(&mut *tx).await?;
+        self.audit_tx(&mut tx, &at, who, "plan.actual", &format!("plan:{plan_name}:{indicator}:{year}"), &format!("{value}（{}）", note.trim())).await?;
         tx.commit().await?;
         Ok(ManualActual { indicator: indicator.into(), year, value, note: note.trim().into(), recorded_by: who.into(), recorded_at: at })
     }
@@ -310,8 +308,7 @@ impl Store {
         };
         let q = self.sql("UPDATE plan_targets SET review = $1 WHERE plan_id = $2 AND row_no = $3");
         sqlx::query(&q).bind(word).bind(plan_id).bind(row as i64).execute(&mut *tx).await?;
-        let q = self.sql("INSERT INTO audit_log (at, actor, action, entity, detail) VALUES ($1, $2, $3, $4, $5)");
-        sqlx::query(&q).bind(&at).bind(who).bind(format!("plan.target.{word}")).bind(format!("plan:{}:v{}:{row}", p.meta.name, p.version)).bind(detail).execute(&mut *tx).await?;
+        self.audit_tx(&mut tx, &at, who, &format!("plan.target.{word}"), &format!("plan:{}:v{}:{row}", p.meta.name, p.version), &detail).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -329,8 +326,7 @@ impl Store {
         sqlx::query(&q).bind(plan_id).execute(&mut *tx).await?;
         let q = self.sql("UPDATE plan_targets SET review = 'accepted' WHERE plan_id = $1 AND review = ''");
         sqlx::query(&q).bind(plan_id).execute(&mut *tx).await?;
-        let q = self.sql("INSERT INTO audit_log (at, actor, action, entity, detail) VALUES ($1, $2, $3, $4, $5)");
-        sqlx::query(&q).bind(&at).bind(who).bind("plan.publish").bind(format!("plan:{}:v{}", p.meta.name, p.version)).bind("").execute(&mut *tx).await?;
+        self.audit_tx(&mut tx, &at, who, "plan.publish", &format!("plan:{}:v{}", p.meta.name, p.version), "").await?;
         tx.commit().await?;
         self.plan(plan_id).await
     }

@@ -224,8 +224,7 @@ impl Store {
             });
         }
         let detail = written.iter().map(|v| format!("{} v{}", v.year, v.version)).collect::<Vec<_>>().join(", ");
-        let q = self.sql("INSERT INTO audit_log (at, actor, action, entity, detail) VALUES ($1, $2, $3, $4, $5)");
-        sqlx::query(&q).bind(now()).bind(actor).bind("import").bind(source).bind(&detail).execute(&mut *tx).await?;
+        self.audit_tx(&mut tx, &now(), actor, "import", &source, &detail).await?;
         tx.commit().await?;
         Ok(written)
     }
