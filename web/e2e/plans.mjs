@@ -140,12 +140,15 @@ async function main() {
           if (i < 0) i = tracked.findIndex((x) => x.baseline)
           if (i < 0) i = 0
           const tg = tracked[i]
-          step(`chart of target ${i + 1} ${tg.metric}`)
-          await detail.locator('[data-testid="plan-targets"] .el-table__body-wrapper tbody tr.el-table__row').nth(i).locator('td').nth(1).click()
+          // its row in the table: the plan's target of that row number (rejected extractions are not tracked)
+          const at = (plan.targets || []).findIndex((x) => x.row != null && Number(x.row) === Number(tg.target))
+          const tableRow = at >= 0 ? at : i
+          step(`chart of target ${tg.target ?? i + 1} ${tg.metric}`)
+          await detail.locator('[data-testid="plan-targets"] .el-table__body-wrapper tbody tr.el-table__row').nth(tableRow).locator('td').nth(1).click()
           const chart = page.locator('[data-testid="target-chart"]')
           await chart.waitFor({ state: 'visible' }).catch(() => fail('clicking a target did not open its chart'))
           const cs = await chart.getAttribute('data-status')
-          assert(cs === tg.status_en, `the chart of target ${i + 1} has status ${cs}, the API ${tg.status_en}`)
+          assert(cs === tg.status_en, `the chart of target ${tg.target ?? i + 1} has status ${cs}, the API ${tg.status_en}`)
           if (tg.source) {
             const src = (await chart.locator('[data-testid="target-source"]').textContent().catch(() => '')).trim()
             assert(src === String(tg.source).trim(), `the chart shows the sentence "${src}", the API "${tg.source}"`)

@@ -769,6 +769,8 @@ export const messages = {
     'plan.actualSaved': '已保存 {y} 年度的实际值',
     'plan.actualSubmit': '保存',
     'plan.notCatalogue': '非目录指标，需人工填报',
+    'plan.untracked': '不跟踪',
+    'plan.untrackedTip': '该目标未列入监测（如审核时剔除的提取结果）',
     // 督导评估: 资金执行进度
     'sup.method.funds': '资金执行进度',
     'sup.methodFull.funds': '项目资金执行进度',
@@ -1507,7 +1509,7 @@ export const messages = {
     'plan.tstatus.at_risk': 'At risk',
     'plan.tstatus.no_data': 'No data',
     'plan.tstatusHint.met': 'The actual meets the target',
-    'plan.tstatusHint.on_track': 'Not met yet, but at or ahead of the expected path',
+    'plan.tstatusHint.on_track': 'Not met, but on the path',
     'plan.tstatusHint.behind': 'An expected target behind its path',
     'plan.tstatusHint.at_risk': 'A binding target behind its path',
     'plan.tstatusHint.no_data': 'No actual value for the year',
@@ -1541,6 +1543,8 @@ export const messages = {
     'plan.actualSaved': 'Saved the actual value of {y}',
     'plan.actualSubmit': 'Save',
     'plan.notCatalogue': 'Not a catalogue indicator: enter by hand',
+    'plan.untracked': 'not tracked',
+    'plan.untrackedTip': 'This target is not tracked (e.g. an extraction rejected in review)',
     // supervision: funds
     'sup.method.funds': 'Fund execution',
     'sup.methodFull.funds': 'Execution of project funds',

@@ -169,17 +169,25 @@ export function statusCounts(counts) {
 }
 
 /**
- * The plan's targets (GET /api/plans/{id}) joined with their tracked rows (the status answer lists
- * the targets in the same order), as [{ ...target, idx (its index in the plan), track }], track
- * null while not loaded.
+ * The plan's targets (GET /api/plans/{id}) joined with their tracked rows of the status answer, by
+ * row number (`row` = the status row's `target`), else by position, as
+ * [{ ...target, idx (its index in the plan), track, untracked }]: track null while the status is not
+ * loaded, and for a target the status leaves out (a rejected extraction: untracked true).
  */
 export function joinTracking(targets, tracked) {
-  const rows = Array.isArray(tracked) ? tracked : []
+  const loaded = Array.isArray(tracked)
+  const rows = loaded ? tracked : []
+  const byRow = new Map()
+  for (const r of rows) if (r && r.target != null) byRow.set(Number(r.target), r)
   return (targets || []).map((t, i) => {
-    let tr = rows[i] || null
-    // guard against a different order: the row must be about the same indicator
-    if (tr && !sameIndicator(t, tr)) tr = rows.find((r) => sameIndicator(t, r) && r.target_value === t.target_value) || null
-    return { ...t, idx: i, track: tr }
+    let tr = null
+    if (t.row != null && byRow.size) tr = byRow.get(Number(t.row)) || null
+    else {
+      tr = rows[i] || null
+      // guard against a different order: the row must be about the same indicator
+      if (tr && !sameIndicator(t, tr)) tr = rows.find((r) => sameIndicator(t, r) && r.target_value === t.target_value) || null
+    }
+    return { ...t, idx: i, track: tr, untracked: loaded && !tr }
   })
 }
 function sameIndicator(t, tr) {

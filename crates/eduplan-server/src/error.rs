@@ -57,7 +57,11 @@ impl From<eduplan_store::StoreError> for ApiError {
     fn from(e: eduplan_store::StoreError) -> ApiError {
         match e {
             eduplan_store::StoreError::NotFound(what) => ApiError::not_found(format!("未找到：{what}"), format!("not found: {what}")),
-            eduplan_store::StoreError::Invalid(msg) => ApiError::conflict(msg.clone(), msg),
+            // the store writes "中文 / English"
+            eduplan_store::StoreError::Invalid(msg) => match msg.split_once(" / ") {
+                Some((zh, en)) => ApiError::conflict(zh.to_string(), en.to_string()),
+                None => ApiError::conflict(msg.clone(), msg),
+            },
             eduplan_store::StoreError::Refused(w) if w.forbidden => ApiError::forbidden(w.zh, w.en),
             eduplan_store::StoreError::Refused(w) => ApiError::conflict(w.zh, w.en),
             other => ApiError::internal(other),
