@@ -205,7 +205,7 @@ pub async fn import(State(st): State<AppState>, u: AuthUser, mut mp: Multipart) 
 }
 
 /// What `status` needs to know about one target's actual values, by year.
-type Actuals = std::collections::BTreeMap<i32, (f64, &'static str)>;
+type Actuals = std::collections::BTreeMap<i32, (f64, &'static str, String)>;
 
 fn figure_value(figs: &[eduplan_engine::Figure], code: &str, scope: &str) -> Option<f64> {
     let level = if scope.len() > 6 { eduplan_engine::Level::Township } else { eduplan_engine::Level::County };
@@ -252,14 +252,14 @@ pub async fn status(store: &eduplan_store::Store, plan_id: i64, year: Option<i32
         let mut actuals: Actuals = Actuals::new();
         for (y, figs) in &figs_by_year {
             if let Some(v) = figure_value(figs, &t.indicator, &scope) {
-                actuals.insert(*y, (v, "computed"));
+                actuals.insert(*y, (v, "computed", String::new()));
             }
         }
         for m in manual.iter().filter(|m| m.indicator == t.indicator) {
-            actuals.insert(m.year, (m.value, "manual"));
+            actuals.insert(m.year, (m.value, "manual", format!("{}（{} {}）", m.note, m.recorded_by, m.recorded_at.get(..10).unwrap_or(&m.recorded_at))));
         }
-        let actual = actuals.get(&year).copied();
-        let pr = progress(&t, year, actual.map(|a| a.0));
+        let actual = actuals.get(&year).cloned();
+        let pr = progress(&t, year, actual.as_ref().map(|a| a.0));
         *counts.entry(pr.as_str()).or_insert(0) += 1;
         let r2 = |x: f64| eduplan_engine::round_half_up(x, 2);
         rows.push(json!({
@@ -267,7 +267,8 @@ pub async fn status(store: &eduplan_store::Store, plan_id: i64, year: Option<i32
             "indicator": cat.get(&t.indicator).map(|_| t.indicator.clone()), "scope": scope,
             "baseline": t.base_value.map(|v| json!({"year": t.base_year, "value": v})),
             "target_value": t.target_value, "target_year": t.target_year, "cmp": t.cmp.symbol(), "unit": t.unit, "kind": t.kind,
-            "actual": actual.map(|a| r2(a.0)), "actual_source": actual.map(|a| a.1),
+            "actual": actual.as_ref().map(|a| r2(a.0)), "actual_source": actual.as_ref().map(|a| a.1),
+            "actual_note": actual.as_ref().filter(|a| a.1 == "manual").map(|a| a.2.clone()),
             "expected": r2(expected(&t, year)), "status": pr.zh(), "status_en": pr.as_str(), "source": t.source,
             "history": years.iter().map(|y| json!({"year": y, "actual": actuals.get(y).map(|a| r2(a.0)), "expected": r2(expected(&t, *y))})).collect::<Vec<_>>(),
         }));

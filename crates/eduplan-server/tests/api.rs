@@ -569,6 +569,7 @@ async fn plan_targets_are_tracked_against_the_computed_indicators() {
     assert_eq!(t[1]["status"], "预警");
     assert_eq!(t[2]["status"], "已达成");
     assert_eq!((t[3]["actual"].as_f64(), t[3]["actual_source"].as_str(), t[3]["status"].as_str()), (Some(2.0), Some("manual"), Some("滞后")));
+    assert!(t[3]["actual_note"].as_str().unwrap().starts_with("省教育厅认定文件"), "the evidence travels with the value");
     assert_eq!(t[0]["history"].as_array().unwrap().iter().map(|h| h["year"].as_i64().unwrap()).collect::<Vec<_>>(), [2023, 2024]);
     for k in ["target", "metric", "indicator", "baseline", "target_value", "target_year", "cmp", "actual", "expected", "status"] {
         assert!(t[0].get(k).is_some(), "field {k}");
