@@ -134,6 +134,9 @@ def duckdb_load(con, csv_dir, year):
         ycol = "学年" if "学年" in cols else ("年份" if "年份" in cols else None)
         if ycol:
             con.execute(f"DELETE FROM {table} WHERE {ycol} <> {year}")
+    # the plans' project funds (fund_exec): a generated province has no plan, so the table is empty
+    con.execute("CREATE OR REPLACE TABLE fund (year BIGINT, school_id VARCHAR, township VARCHAR, county VARCHAR, "
+                "stage VARCHAR, released DOUBLE, spent DOUBLE)")
 
 
 def level_rows(measure, by_grade):

@@ -101,6 +101,7 @@ pub fn table_of(source: &str) -> &'static str {
         "place" => "place",
         "disab" => "disab",
         "attain" => "attain",
+        "fund" => "fund",
         _ => "school",
     }
 }
@@ -115,6 +116,7 @@ pub fn sheet_of(table: &str) -> &'static str {
         "pop" => "人口",
         "disab" => "残疾儿童",
         "attain" => "受教育程度",
+        "fund" => "资金",
         _ => "学校",
     }
 }
@@ -129,6 +131,7 @@ pub fn sheet_en(table: &str) -> &'static str {
         "pop" => "population",
         "disab" => "disabled_children",
         "attain" => "attainment",
+        "fund" => "funds",
         _ => "schools",
     }
 }
@@ -630,6 +633,57 @@ pub fn build(years: &[YearData]) -> Vec<(&'static str, RecordBatch)> {
         ("disab", disab.batch()),
         ("attain", attain.batch()),
     ]
+}
+
+/// Money of a plan's project on a date (规划工作簿 资金): released (下达) and spent (支出), at the
+/// project's school when it has one, else at its county.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FundFact {
+    /// YYYY-MM-DD; the year is the money's year.
+    pub date: String,
+    /// The project's school (学校标识码), when it is an existing school of the data.
+    pub school_id: Option<String>,
+    /// The county the project belongs to (6 digits).
+    pub county: String,
+    /// 下达 (万元).
+    pub released: f64,
+    /// 支出 (万元).
+    pub spent: f64,
+}
+
+/// The fund fact table: one row per entry, with its school's township and county when it has a
+/// school; stage 全部.
+pub fn build_fund(years: &[YearData], funds: &[FundFact]) -> RecordBatch {
+    let mut township_of: HashMap<(i32, String), String> = HashMap::new();
+    for y in years {
+        let t = y.table(SheetKind::Schools);
+        for r in &t.rows {
+            township_of.insert((y.year, t.get(r, "school_id").display()), t.get(r, "region").display());
+        }
+    }
+    let (mut year, mut school, mut township, mut county, mut stage, mut released, mut spent) =
+        (Int64Builder::new(), StringBuilder::new(), StringBuilder::new(), StringBuilder::new(), StringBuilder::new(), Float64Builder::new(), Float64Builder::new());
+    for f in funds {
+        let Some(y) = f.date.get(..4).and_then(|y| y.parse::<i32>().ok()) else { continue };
+        let tw = f.school_id.as_ref().and_then(|s| township_of.get(&(y, s.clone())));
+        year.append_value(y as i64);
+        // a school not in that year's data counts at the county
+        school.append_option(tw.and(f.school_id.as_deref()));
+        township.append_option(tw.map(String::as_str));
+        county.append_value(tw.map(|t| &t[..6.min(t.len())]).unwrap_or(&f.county));
+        stage.append_value(ALL_STAGES);
+        released.append_value(f.released);
+        spent.append_value(f.spent);
+    }
+    let mut c = Cols::default();
+    c.arr("year", Arc::new(year.finish()));
+    c.arr("school_id", Arc::new(school.finish()));
+    c.arr("township", Arc::new(township.finish()));
+    c.arr("county", Arc::new(county.finish()));
+    c.arr("stage", Arc::new(stage.finish()));
+    c.arr("released", Arc::new(released.finish()));
+    c.arr("spent", Arc::new(spent.finish()));
+    c.batch()
 }
 
 #[cfg(test)]

@@ -208,10 +208,18 @@ impl Prepared<'_> {
 impl Engine {
     /// Registers the fact tables of these years.
     pub fn new(years: &[YearData]) -> Engine {
+        Engine::with_funds(years, &[])
+    }
+
+    /// Registers the fact tables of these years and the plans' project funds (资金, for
+    /// 资金执行进度).
+    pub fn with_funds(years: &[YearData], funds: &[facts::FundFact]) -> Engine {
         let ctx = SessionContext::new();
         // one partition per core, so every scan and aggregation runs on all of them
         let parts = ctx.state().config().target_partitions().max(1);
-        for (name, batch) in facts::build(years) {
+        let mut tables = facts::build(years);
+        tables.push(("fund", facts::build_fund(years, funds)));
+        for (name, batch) in tables {
             let n = batch.num_rows();
             let chunk = n.div_ceil(parts).max(1);
             let partitions: Vec<Vec<datafusion::arrow::record_batch::RecordBatch>> =
@@ -241,7 +249,15 @@ impl Engine {
         Engine {
             ctx,
             years: years.iter().map(|y| y.year).collect(),
-            rows: facts::row_counts(years),
+            rows: {
+                let mut rows = facts::row_counts(years);
+                for f in funds {
+                    if let Some(y) = f.date.get(..4).and_then(|y| y.parse::<i32>().ok()) {
+                        *rows.entry(("fund", y)).or_insert(0) += 1;
+                    }
+                }
+                rows
+            },
             units,
             names: std::sync::RwLock::new(names),
             school_township,

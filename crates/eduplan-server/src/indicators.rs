@@ -119,13 +119,31 @@ pub async fn compute(store: &Store, cat: &Catalogue, year: i32, levels: &Levels,
     };
     let t = this.table(SheetKind::Schools);
     let school_region = t.rows.iter().map(|r| (t.get(r, "school_id").display(), t.get(r, "region").display())).collect();
-    let engine = Engine::new(&years);
+    // the current plans' project funds, for 资金执行进度 (only when asked for, or for everything)
+    let wants_funds = codes.is_none_or(|c| c.iter().any(|c| c == "fund_exec"));
+    let funds = if wants_funds { fund_facts(store).await? } else { Vec::new() };
+    let engine = Engine::with_funds(&years, &funds);
     let mut lv = levels.levels.clone();
     if levels.upper_if_several_counties && engine.counties(year) > 1 {
         lv.extend([Level::City, Level::Province]);
     }
     let figures = engine.compute(cat, year, &lv, codes).await?;
     Ok(Computed { figures, school_region })
+}
+
+/// The funds of every current plan's projects as engine facts: at the project's school, else at
+/// the plan's county.
+pub async fn fund_facts(store: &Store) -> Result<Vec<eduplan_engine::facts::FundFact>, IndicatorError> {
+    let mut out = Vec::new();
+    for p in store.plans().await?.into_iter().filter(|p| p.current) {
+        let book = store.plan_book(p.id).await?;
+        let county: String = p.meta.region.chars().take(6).collect();
+        for f in &book.funds {
+            let school = book.projects.iter().find(|j| j.id == f.project).map(|j| j.school_id.clone()).filter(|s| !s.is_empty());
+            out.push(eduplan_engine::facts::FundFact { date: f.date.clone(), school_id: school, county: county.clone(), released: f.released, spent: f.spent });
+        }
+    }
+    Ok(out)
 }
 
 /// The wire form of a figure (the CLI's JSON and the API's): value rounded half up to 2

@@ -509,6 +509,10 @@ async fn a_plan_workbook_feeds_the_funds_assessment() {
     assert_eq!(a["items"][1]["value"], 95.0);
     assert_eq!(a["passed"], false, "project B is late");
     assert_eq!(a["problems"], 1);
+    // the engine's 资金执行进度 of the year agrees: all 2000 released were spent by 31 December
+    let (_, figs) = call(&app, "GET", "/api/indicators?year=2024&level=county&codes=fund_exec", Some(&admin), None).await;
+    let f = figs["items"].as_array().unwrap().iter().find(|f| f["scope"] == "360721").expect("a county figure");
+    assert_eq!((f["value"].as_f64(), f["numerator"].as_f64(), f["denominator"].as_f64()), (Some(100.0), Some(2000.0), Some(2000.0)));
 
     // a broken workbook: located errors, nothing stored
     let mut bad = book.clone();
