@@ -3,7 +3,10 @@
 // API's total of 新增学位; its 规划监测 for the latest stored year shows the status cards of
 // GET /api/plans/{id}/status (counts) and as many 预警 tags as counts.at_risk, and one target's
 // chart opens; then 督导评估 → 资金执行进度 shows as many 未达标 projects as GET /api/assess/funds
-// has projects with passed false.
+// has projects with passed false. A draft plan (the demo's 规划文本) shows the review state of each
+// extracted target as GET /api/plans/{id} has it; an admin / planner rejects one target and edits
+// another's value through the page (checked through the API) and is offered 发布规划 (not pressed:
+// the draft stays reusable).
 //
 //   EDUPLAN_URL=http://127.0.0.1:18080 EDUPLAN_USER=admin EDUPLAN_PASSWORD=... \
 //   [SCREENSHOT_DIR=/tmp/shots] [CHROMIUM=/usr/bin/chromium] node e2e/plans.mjs
@@ -12,6 +15,9 @@
 // user must not be a school user for the assessment part (403 on /api/assess; skipped then).
 // Exits 0 and prints "e2e ok" on success, exits 1 with a message on the first failure.
 import { BASE, TIMEOUT, SLOW, fail, assert, step, shot, openPage, apiClient, logIn, passed, failed, run } from './lib.mjs'
+
+// The draft plan of the demo data (its targets extracted from the plan's text).
+const DEMO_DRAFT = '教育事业发展“十四五”规划文本（演示）'
 
 async function main() {
   const session = await openPage()
@@ -176,6 +182,103 @@ async function main() {
 
         step('下载监测报告 is offered')
         assert(await detail.locator('[data-testid="monitoring-report"]').count(), 'no 下载监测报告 button')
+      }
+    }
+
+    // 2b. 审核: a draft plan's extracted targets (the demo's 规划文本 draft); nothing is published
+    const draft = plans.find((p) => p.draft && p.current && p.name === DEMO_DRAFT) || plans.find((p) => p.draft && p.current) || plans.find((p) => p.draft)
+    if (!draft) {
+      console.log('  no draft plan: review checks skipped')
+    } else {
+      step(`open the draft plan ${draft.id} ${draft.name}`)
+      const showOlder = page.locator('[data-testid="plans-show-older"] input')
+      if (!draft.current && await showOlder.count() && !(await showOlder.isChecked())) await page.locator('[data-testid="plans-show-older"]').click()
+      await page.locator(`[data-testid="plans-table"] [data-testid="plan-name"][data-id="${draft.id}"]`).click()
+      const dd = page.locator(`[data-testid="plan-detail"][data-id="${draft.id}"]`)
+      await dd.waitFor({ state: 'visible', timeout: SLOW }).catch(() => fail(`clicking ${draft.name} did not select plan ${draft.id}`))
+      await dd.locator('[data-testid="plan-draft"]').waitFor({ state: 'visible', timeout: SLOW }).catch(() => fail(`plan ${draft.id} is not marked as a draft`))
+      const dp = await getJson(`/api/plans/${draft.id}`)
+      const tg = (dp.targets || []).filter((x) => x.row != null)
+      const stateOf = (x) => x.review || 'pending'
+      console.log(`  ${tg.length} extracted targets: ${tg.map((x) => `${x.row} ${stateOf(x)}`).join(', ')}`)
+
+      step('review states equal the API')
+      const states = dd.locator('[data-testid="plan-targets"] .el-table__body-wrapper [data-testid="review-state"]')
+      const nStates = await countOf(states, tg.length)
+      assert(nStates === tg.length, `the targets table has ${nStates} review tags, the API ${tg.length} targets with a row`)
+      for (const x of tg) {
+        const got = await dd.locator(`[data-testid="review-state"][data-row="${x.row}"]`).getAttribute('data-state')
+        assert(got === stateOf(x), `target ${x.row}: the review tag says ${got}, the API review ${x.review}`)
+      }
+
+      if (!(me.role === 'admin' || me.role === 'planner')) {
+        assert(!(await dd.locator('[data-testid="review-reject"]').count()), `role ${me.role} sees review buttons`)
+        assert(!(await dd.locator('[data-testid="publish-plan"]').count()), `role ${me.role} sees 发布规划`)
+        console.log(`  role ${me.role}: no review buttons (review skipped)`)
+      } else if (tg.length < 2) {
+        console.log('  fewer than two extracted targets: review skipped')
+      } else {
+        step('发布规划 is offered with the number not reviewed')
+        const pub = dd.locator('[data-testid="publish-plan"]')
+        await pub.waitFor({ state: 'visible' }).catch(() => fail('no 发布规划 button on a draft plan'))
+        const pending = tg.filter((x) => !x.review).length
+        assert(Number(await pub.getAttribute('data-pending')) === pending, `发布规划 counts ${await pub.getAttribute('data-pending')} not reviewed, the API ${pending}`)
+
+        /** Waits for a target's review tag to read `state`. */
+        const waitState = (row, state) => dd.locator(`[data-testid="review-state"][data-row="${row}"][data-state="${state}"]`)
+          .waitFor({ state: 'visible', timeout: SLOW }).catch(() => fail(`target ${row} is not shown ${state}`))
+        /** The API's target of a row. */
+        const apiTarget = async (row) => ((await getJson(`/api/plans/${draft.id}`)).targets || []).find((x) => Number(x.row) === Number(row))
+
+        // 驳回 the first target (采纳 it first when an earlier run rejected it: 驳回 is then disabled)
+        const rj = tg[0]
+        if (rj.review === 'rejected') {
+          step(`采纳 target ${rj.row} (rejected by an earlier run)`)
+          await dd.locator(`[data-testid="review-accept"][data-row="${rj.row}"]`).click()
+          await waitState(rj.row, 'accepted')
+          const back = await apiTarget(rj.row)
+          assert(back && back.review === 'accepted', `target ${rj.row}: review ${back && back.review} after 采纳, want accepted`)
+        }
+        step(`驳回 target ${rj.row} ${rj.indicator}`)
+        await dd.locator(`[data-testid="review-reject"][data-row="${rj.row}"]`).click()
+        await waitState(rj.row, 'rejected')
+        const rjAfter = await apiTarget(rj.row)
+        assert(rjAfter && rjAfter.review === 'rejected', `target ${rj.row}: the API review is ${rjAfter && rjAfter.review} after 驳回, want rejected`)
+        const rjRow = dd.locator('[data-testid="plan-targets"] .el-table__body-wrapper tr.el-table__row', { has: page.locator(`[data-testid="review-state"][data-row="${rj.row}"]`) })
+        assert(/rejected-row/.test((await rjRow.getAttribute('class')) || ''), `the rejected target ${rj.row} is not greyed`)
+        console.log(`  target ${rj.row}: rejected`)
+
+        // 修改 the second target's value: +1, or back -1 when an earlier run edited it
+        const ed = tg[1]
+        const newValue = Math.round((Number(ed.target_value) + (ed.review === 'edited' ? -1 : 1)) * 100) / 100
+        step(`修改 target ${ed.row} ${ed.indicator}: ${ed.target_value} → ${newValue}`)
+        await dd.locator(`[data-testid="review-edit"][data-row="${ed.row}"]`).click()
+        const dlg = page.locator('[data-testid="review-dialog"]')
+        await dlg.waitFor({ state: 'visible' }).catch(() => fail('修改 did not open the review dialog'))
+        assert(Number(await dlg.getAttribute('data-row')) === Number(ed.row), `the review dialog is for target ${await dlg.getAttribute('data-row')}, not ${ed.row}`)
+        if (ed.source) {
+          const src = ((await dlg.locator('[data-testid="review-source"]').textContent().catch(() => '')) || '').trim()
+          assert(src === String(ed.source).trim(), `the review dialog shows the sentence "${src}", the API "${ed.source}"`)
+        }
+        const input = dlg.locator('[data-testid="review-target-value"] input')
+        await input.fill(String(newValue))
+        await input.press('Tab')
+        await shot(page, 'plans-review-dialog.png')
+        await dlg.locator('[data-testid="review-submit"]').click()
+        await dlg.waitFor({ state: 'hidden', timeout: SLOW }).catch(async () => {
+          const err = dlg.locator('[data-testid="review-error"]')
+          fail(`the review dialog stayed open after 保存: ${(await err.count()) ? (await err.textContent()).trim() : 'no error shown'}`)
+        })
+        await waitState(ed.row, 'edited')
+        const edAfter = await apiTarget(ed.row)
+        assert(edAfter && edAfter.review === 'edited', `target ${ed.row}: the API review is ${edAfter && edAfter.review} after 修改, want edited`)
+        assert(Number(edAfter.target_value) === newValue, `target ${ed.row}: the API target_value is ${edAfter.target_value} after 修改, want ${newValue}`)
+        console.log(`  target ${ed.row}: edited, target value ${edAfter.target_value}`)
+        await dd.locator('[data-testid="plan-targets"]').scrollIntoViewIfNeeded()
+        await shot(page, 'plans-review.png')
+
+        const stillDraft = await getJson(`/api/plans/${draft.id}`)
+        assert(stillDraft.draft === true, `plan ${draft.id} is no longer a draft`)
       }
     }
 

@@ -1,7 +1,7 @@
 // Browser test of the 督导评估 page against a running backend: the 优质均衡 verdict, the 小学 school
 // table and a shortfall against GET /api/assess/balance-quality, the on-site check (现场核查) of item
-// S1 with an evidence file (admin / supervisor users), then the 大班额 count against
-// GET /api/assess/class-size.
+// S1 with an evidence file (admin / supervisor users), then the 大班额 count and its trend chart
+// (one point per year of `trend`) against GET /api/assess/class-size.
 //
 //   EDUPLAN_URL=http://127.0.0.1:18080 EDUPLAN_USER=admin EDUPLAN_PASSWORD=... \
 //   [SCREENSHOT_DIR=/tmp/shots] [CHROMIUM=/usr/bin/chromium] node e2e/supervision.mjs
@@ -234,6 +234,27 @@ async function main() {
       console.log(`  全部: ${txt} large classes`)
     }
     await shot(page, 'supervision-class.png')
+
+    step('大班额 trend chart has the years of the API')
+    const trend = Array.isArray(cs.trend) ? cs.trend : []
+    const trendBox = page.locator('[data-testid="class-trend"]')
+    await trendBox.waitFor({ state: 'visible' }).catch(() => fail('no 大班额 trend chart (class-trend)'))
+    const years = await trendBox.getAttribute('data-years')
+    assert(years !== null && Number(years) === trend.length, `the trend chart shows ${years} years, ${csPath} has ${trend.length} in trend`)
+    if (trend.length) {
+      await trendBox.locator('canvas').first().waitFor({ state: 'visible' }).catch(() => fail('the trend chart draws no canvas'))
+      // the level selector: 小学, then back to 全部
+      await trendBox.locator('[data-testid="class-trend-level"] label[data-level="小学"]').click()
+      await page.locator('[data-testid="class-trend"][data-level="小学"]').waitFor({ state: 'attached' })
+        .catch(() => fail('choosing 小学 did not switch the trend chart'))
+      await trendBox.locator('[data-testid="class-trend-level"] label[data-level="全部"]').click()
+      await page.locator('[data-testid="class-trend"][data-level="全部"]').waitFor({ state: 'attached' })
+        .catch(() => fail('choosing 全部 did not switch the trend chart back'))
+    }
+    console.log(`  trend: ${trend.map((r) => `${r.year} ${r.levels && r.levels['全部'] ? r.levels['全部'].big : '—'}`).join(', ') || 'no years'}`)
+    await trendBox.scrollIntoViewIfNeeded()
+    await page.waitForTimeout(500) // let the chart draw
+    await shot(page, 'supervision-class-trend.png')
 
     return await passed(session)
   } catch (e) {

@@ -303,3 +303,42 @@ export function targetChartOption(track, labels) {
     ],
   }
 }
+
+// ------------------------------------------------------------------ 审核 (review of a draft plan's extracted targets)
+
+/** The review states of a target (`review` of GET /api/plans/{id}; null = pending), in display order. */
+export const REVIEW_STATES = ['pending', 'accepted', 'edited', 'rejected']
+export const REVIEW_TAG = { pending: 'warning', accepted: 'success', edited: 'primary', rejected: 'info' }
+
+/** A target's review state: pending (not yet), accepted, edited or rejected. */
+export function reviewState(target) {
+  const r = target && target.review
+  return r === 'accepted' || r === 'edited' || r === 'rejected' ? r : 'pending'
+}
+
+/** How many targets are in each review state: { pending, accepted, edited, rejected }. */
+export function reviewCounts(targets) {
+  const out = { pending: 0, accepted: 0, edited: 0, rejected: 0 }
+  for (const x of targets || []) out[reviewState(x)]++
+  return out
+}
+
+/**
+ * POST /api/plans/{id}/targets/{row}/review {decision: accept|reject|edit, …the fields of an edit}
+ * → { ok: true }; 409 once the plan is published, 400 for a bad decision or comparison.
+ */
+export function reviewTarget(id, row, decision, fields, opts) {
+  const body = { decision }
+  if (decision === 'edit') {
+    for (const k of ['indicator', 'target_value', 'target_year', 'cmp', 'unit', 'kind', 'scope', 'base_year', 'base_value']) {
+      const v = fields && fields[k]
+      if (v !== undefined && v !== null) body[k] = v
+    }
+  }
+  return api.post(`/api/plans/${encodeURIComponent(id)}/targets/${encodeURIComponent(row)}/review`, body, opts)
+}
+
+/** POST /api/plans/{id}/publish → the plan, now published (targets not reviewed count as accepted). */
+export function publishPlan(id, opts) {
+  return api.post(`/api/plans/${encodeURIComponent(id)}/publish`, {}, opts)
+}
