@@ -32,8 +32,9 @@ pub fn book_json(p: &PlanInfo, b: &PlanBook) -> J {
         .iter()
         .map(|j| json!({"project": j.id, "name": j.name, "kind": j.kind, "school_id": j.school_id, "new_places": j.new_places, "investment": j.investment,
                         "start_year": j.start_year, "end_year": j.end_year, "status": j.status,
-                        "released": b.funds.iter().filter(|f| f.project == j.id).map(|f| f.released).sum::<f64>(),
-                        "spent": b.funds.iter().filter(|f| f.project == j.id).map(|f| f.spent).sum::<f64>()}))
+                        // + 0.0: an empty f64 sum is −0.0
+                        "released": b.funds.iter().filter(|f| f.project == j.id).map(|f| f.released).sum::<f64>() + 0.0,
+                        "spent": b.funds.iter().filter(|f| f.project == j.id).map(|f| f.spent).sum::<f64>() + 0.0}))
         .collect();
     v["funds"] = b.funds.iter().map(|f| json!({"project": f.project, "date": f.date, "released": f.released, "spent": f.spent})).collect();
     v
@@ -225,7 +226,9 @@ pub async fn status(store: &eduplan_store::Store, plan_id: i64, year: Option<i32
     let year = year.or(stored.last().copied()).ok_or(crate::indicators::IndicatorError::NoYear(0))?;
     let cat = crate::indicators::catalogue(store, None).await?;
     let codes: Vec<String> = book.targets.iter().filter(|t| cat.get(&t.indicator).is_some()).map(|t| t.indicator.clone()).collect::<std::collections::BTreeSet<_>>().into_iter().collect();
-    let first = book.targets.iter().filter_map(|t| t.base_year).min().unwrap_or(year).max(stored.first().copied().unwrap_or(year));
+    // from the earliest baseline, else the plan period's first year (a plan's text rarely gives
+    // baselines), else this year
+    let first = book.targets.iter().filter_map(|t| t.base_year).min().or(p.meta.period.map(|(s, _)| s)).unwrap_or(year).max(stored.first().copied().unwrap_or(year));
     let years: Vec<i32> = if history { (first..=year).filter(|y| stored.contains(y)).collect() } else { vec![year] };
     let levels = crate::indicators::Levels { levels: vec![eduplan_engine::Level::Township, eduplan_engine::Level::County], upper_if_several_counties: false };
     let mut figs_by_year = std::collections::BTreeMap::new();

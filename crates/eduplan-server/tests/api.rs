@@ -592,7 +592,7 @@ async fn a_draft_from_the_plan_text_is_reviewed_then_published() {
     let boundary = "RB";
     // our own wording: three targets
     let text = "到2027年，学前三年毛入园率达到95%以上，新建公办幼儿园6所，新增学位2160个。";
-    let body = format!("--{boundary}\r\nContent-Disposition: form-data; name=\"name\"\r\n\r\n学前行动计划\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"计划.txt\"\r\n\r\n{text}\r\n--{boundary}--\r\n");
+    let body = format!("--{boundary}\r\nContent-Disposition: form-data; name=\"name\"\r\n\r\n学前行动计划\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"period_start\"\r\n\r\n2021\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"period_end\"\r\n\r\n2027\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"计划.txt\"\r\n\r\n{text}\r\n--{boundary}--\r\n");
     let (s, v) = raw(&app, "POST", "/api/plans", &admin, Some(&format!("multipart/form-data; boundary={boundary}")), body.into_bytes()).await;
     assert_eq!(s, StatusCode::OK, "{}", String::from_utf8_lossy(&v));
     let plan: Value = serde_json::from_slice(&v).unwrap();
@@ -617,8 +617,11 @@ async fn a_draft_from_the_plan_text_is_reviewed_then_published() {
     // published: no more edits, and the rejected one is not tracked
     let (u, b) = rv(ger, json!({"decision": "accept"}));
     assert_eq!(call(&app, "POST", &u, Some(&admin), Some(b)).await.0, StatusCode::CONFLICT);
-    let (_, st) = call(&app, "GET", &format!("/api/plans/{id}/status?year=2024"), Some(&admin), None).await;
+    let (_, st) = call(&app, "GET", &format!("/api/plans/{id}/status?year=2024&history=true"), Some(&admin), None).await;
     assert_eq!(st["targets"].as_array().unwrap().len(), 2);
+    // no baselines in the text: the history runs from the plan period's start (2021), over the stored years
+    let years: Vec<i64> = st["targets"][0]["history"].as_array().unwrap().iter().map(|h| h["year"].as_i64().unwrap()).collect();
+    assert_eq!(years, [2023, 2024]);
     let audit = call(&app, "GET", "/api/audit", Some(&admin), None).await.1;
     assert!(audit.to_string().contains("plan.target.edited"), "the extracted target stays in the audit log");
 }
