@@ -337,12 +337,18 @@ async fn run_for(st: &AppState, u: &AuthUser, method: &str, q: &AssessQuery) -> 
     }
     let std = standards(None).map_err(ApiError::internal)?;
     let region = q.region.clone().or_else(|| (u.user.scope_kind == eduplan_store::ScopeKind::Region).then(|| u.user.scope.clone()));
-    match run_full(&st.store, method, year, region.as_deref(), &std).await {
-        Ok(r) => Ok((r, std)),
-        Err(AssessError::Method(m)) => Err(ApiError::not_found(format!("未知的评估方法 {m}"), format!("unknown assessment method {m}"))),
-        Err(AssessError::Scope(c)) => Err(ApiError::bad_request(format!("数据包含多个县（{c}），请指定 region"), format!("several counties ({c}); pass region"))),
-        Err(AssessError::Indicators(IndicatorError::NoYear(y))) => Err(ApiError::not_found(format!("{y} 学年没有数据"), format!("no data for school year {y}"))),
-        Err(e) => Err(ApiError::internal(e)),
+    let r = run_full(&st.store, method, year, region.as_deref(), &std).await.map_err(api_error)?;
+    Ok((r, std))
+}
+
+/// How an assessment failure answers an API client (the assessment and findings routes).
+pub(crate) fn api_error(e: AssessError) -> ApiError {
+    match e {
+        AssessError::Method(m) => ApiError::not_found(format!("未知的评估方法 {m}"), format!("unknown assessment method {m}")),
+        AssessError::Scope(c) => ApiError::bad_request(format!("数据包含多个县（{c}），请指定 region"), format!("several counties ({c}); pass region")),
+        AssessError::Indicators(IndicatorError::NoYear(y)) => ApiError::not_found(format!("{y} 学年没有数据"), format!("no data for school year {y}")),
+        AssessError::Indicators(IndicatorError::Store(e)) => e.into(),
+        e => ApiError::internal(e),
     }
 }
 
@@ -405,7 +411,7 @@ pub async fn record_evidence(State(st): State<AppState>, u: AuthUser, Path(metho
     let region = field("region").or_else(|| (u.user.scope_kind == eduplan_store::ScopeKind::Region).then(|| u.user.scope.clone()));
     // the county as the assessment itself resolves it
     let (run, _) = run_for(&st, &u, &method, &AssessQuery { year: Some(year), region }).await?;
-    let known = run.json["items"].as_array().into_iter().flatten().any(|i| i["code"] == code.as_str() && i.get("detail").is_some());
+    let known = run.json["items"].as_array().into_iter().flatten().any(|i| i["code"] == code.as_str());
     if !known {
         return Err(ApiError::bad_request(format!("{method} 没有项目 {code}"), format!("{method} has no item {code}")));
     }

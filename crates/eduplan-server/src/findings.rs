@@ -150,16 +150,6 @@ fn require_supervisor(u: &AuthUser) -> ApiResult<()> {
     }
 }
 
-fn assess_error(e: AssessError) -> ApiError {
-    match e {
-        AssessError::Method(m) => ApiError::not_found(format!("未知的评估方法 {m}"), format!("unknown assessment method {m}")),
-        AssessError::Scope(c) => ApiError::bad_request(format!("数据包含多个县（{c}），请指定 region"), format!("several counties ({c}); pass region")),
-        AssessError::Indicators(crate::indicators::IndicatorError::NoYear(y)) => ApiError::not_found(format!("{y} 学年没有数据"), format!("no data for school year {y}")),
-        AssessError::Indicators(crate::indicators::IndicatorError::Store(e)) => e.into(),
-        e => ApiError::internal(e),
-    }
-}
-
 #[derive(Deserialize)]
 pub struct ListQuery {
     state: Option<String>,
@@ -306,7 +296,7 @@ pub async fn generate_route(State(st): State<AppState>, u: AuthUser, Json(b): Js
             return Err(ApiError::forbidden("无权查看该地区", "this region is outside your scope"));
         }
     }
-    let g = generate(&st.store, &b.method, b.year, region.as_deref(), &b.deadline, b.responsible.as_deref(), &u.user.username).await.map_err(assess_error)?;
+    let g = generate(&st.store, &b.method, b.year, region.as_deref(), &b.deadline, b.responsible.as_deref(), &u.user.username).await.map_err(crate::assess::api_error)?;
     Ok(Json(serde_json::to_value(g).expect("serialisable")))
 }
 
@@ -322,6 +312,6 @@ pub struct CheckBody {
 pub async fn check_route(State(st): State<AppState>, u: AuthUser, Json(b): Json<CheckBody>) -> ApiResult<Json<J>> {
     require_supervisor(&u)?;
     let region = b.region.clone().or_else(|| (u.user.scope_kind == ScopeKind::Region).then(|| u.user.scope.clone()));
-    let r = check(&st.store, &b.method, b.year, region.as_deref(), &u.user.username).await.map_err(assess_error)?;
+    let r = check(&st.store, &b.method, b.year, region.as_deref(), &u.user.username).await.map_err(crate::assess::api_error)?;
     Ok(Json(json!({"checked": r.iter().map(|(id, gone)| json!({"id": id, "gone": gone})).collect::<Vec<_>>()})))
 }
