@@ -175,6 +175,9 @@ enum Cmd {
         #[arg(long, default_value = "cli")]
         user: String,
     },
+    /// Projections (预测): school-age population, enrolment, classes, places, teachers and costs by
+    /// school, township and county, every year to the horizon, under a scenario.
+    Project(ProjectArgs),
     /// School-network planning solvers (布局规划): facility location.
     Layout {
         #[command(subcommand)]
@@ -538,6 +541,102 @@ enum UserCmd {
     },
 }
 
+/// `eduplan project`: the projection itself, or one of its subcommands.
+#[derive(clap::Args)]
+#[command(args_conflicts_with_subcommands = false)]
+struct ProjectArgs {
+    #[command(subcommand)]
+    cmd: Option<ProjectCmd>,
+    /// Scenario name (default 基准, the built-in baseline).
+    #[arg(long, global = true)]
+    scenario: Option<String>,
+    /// First year shown; the base year is the latest stored year not after it (default: the latest).
+    #[arg(long)]
+    from: Option<i32>,
+    /// The horizon (default: base year + 15).
+    #[arg(long)]
+    to: Option<i32>,
+    /// A county or township code: it and what lies below it.
+    #[arg(long)]
+    region: Option<String>,
+    /// school | township | county | all.
+    #[arg(long, default_value = "all")]
+    level: String,
+    /// table | json | csv | xlsx.
+    #[arg(long, default_value = "table")]
+    format: String,
+    /// Output file (required for xlsx; default standard output).
+    #[arg(long)]
+    out: Option<PathBuf>,
+}
+
+#[derive(Subcommand)]
+enum ProjectCmd {
+    /// Project from an earlier base year with the data up to it and compare with the recorded
+    /// years: MAPE by stage, level and horizon.
+    Backtest {
+        /// Base year of the test.
+        #[arg(long)]
+        base: i32,
+        /// Last recorded year compared.
+        #[arg(long)]
+        to: i32,
+        /// table | json.
+        #[arg(long, default_value = "table")]
+        format: String,
+    },
+    /// Every current plan target linked to a projectable indicator: projected value in the target
+    /// year and whether it is reached.
+    Reach {
+        /// table | json.
+        #[arg(long, default_value = "table")]
+        format: String,
+    },
+    /// Scenarios side by side (county rows, or the --region's).
+    Compare {
+        /// Two or more scenario names, comma-separated.
+        #[arg(long)]
+        scenarios: String,
+        /// table | json.
+        #[arg(long, default_value = "table")]
+        format: String,
+    },
+    /// Saved scenarios.
+    Scenario {
+        #[command(subcommand)]
+        cmd: ScenarioCmd,
+    },
+}
+
+#[derive(Subcommand)]
+enum ScenarioCmd {
+    /// List the scenarios.
+    List,
+    /// Print a scenario with every parameter (defaults included) as JSON.
+    Show {
+        /// Name.
+        name: String,
+    },
+    /// Save a scenario from a JSON file (replacing one of the same name; audited).
+    Save {
+        /// Name.
+        name: String,
+        /// The parameters as JSON (see docs/projections.md).
+        file: PathBuf,
+        /// Who saves it.
+        #[arg(long, default_value = "cli")]
+        user: String,
+    },
+    /// Delete a saved scenario (its parameters stay in the audit log).
+    Delete {
+        /// Name.
+        name: String,
+        /// Who deletes it.
+        #[arg(long, default_value = "cli")]
+        user: String,
+    },
+}
+
 #[derive(Subcommand)]
 enum BenchCmd {
     /// Time reading an .xlsx with calamine alone (every sheet's cells) against eduplan's reader
@@ -855,6 +954,10 @@ async fn run(cli: Cli) -> Result<()> {
             }
             Ok(())
         }
+        Cmd::Project(args) => {
+            let store = Store::open(&db).await?;
+            project_cmd(&store, args).await
+        }
         Cmd::Plan { cmd } => {
             let store = Store::open(&db).await?;
             plan_cmd(&store, cmd).await
@@ -965,21 +1068,7 @@ async fn indicators(
     };
     let text = match format {
         "json" => serde_json::to_string_pretty(&rows)?,
-        "csv" => {
-            let mut s = COLS.join(",") + "\n";
-            for r in &rows {
-                let line: Vec<String> = COLS
-                    .iter()
-                    .map(|c| {
-                        let t = cell(&r[*c]);
-                        if t.contains([',', '"', '\n']) { format!("\"{}\"", t.replace('"', "\"\"")) } else { t }
-                    })
-                    .collect();
-                s.push_str(&line.join(","));
-                s.push('\n');
-            }
-            s
-        }
+        "csv" => csv_of(&rows, &COLS),
         "table" => {
             let mut s = format!("{:<18} {:<12} {:<9} {:<5} {:>12} {:<8} {:>14} {:>14}  {}\n", "code", "scope", "level", "stage", "value", "unit", "numerator", "denominator", "name / reason");
             for r in &rows {
@@ -1005,6 +1094,191 @@ async fn indicators(
         None => print!("{text}"),
     }
     Ok(())
+}
+
+/// JSON rows as CSV with the given columns (text quoted where it must be).
+fn csv_of(rows: &[serde_json::Value], cols: &[&str]) -> String {
+    let mut s = cols.join(",") + "\n";
+    for r in rows {
+        let line: Vec<String> = cols
+            .iter()
+            .map(|c| {
+                let t = match &r[*c] {
+                    serde_json::Value::Null => String::new(),
+                    serde_json::Value::String(s) => s.clone(),
+                    other => other.to_string(),
+                };
+                if t.contains([',', '"', '\n']) { format!("\"{}\"", t.replace('"', "\"\"")) } else { t }
+            })
+            .collect();
+        s.push_str(&line.join(","));
+        s.push('\n');
+    }
+    s
+}
+
+async fn project_cmd(store: &Store, args: ProjectArgs) -> Result<()> {
+    use eduplan_server::projections as pj;
+    let write = |text: String, out: Option<&Path>| -> Result<()> {
+        match out {
+            Some(p) => std::fs::write(p, text)?,
+            None => print!("{text}"),
+        }
+        Ok(())
+    };
+    let num = |v: &serde_json::Value| v.as_f64().map(|x| eduplan_core::data::fmt_num(x)).unwrap_or_default();
+    match args.cmd {
+        None => {
+            let q = pj::Request { scenario: args.scenario, from: args.from, to: args.to, region: args.region, level: Some(args.level) };
+            let a = pj::project(store, &q).await?;
+            for w in &a.projection.warnings {
+                eprintln!("注意 / note: {w}");
+            }
+            let rows: Vec<serde_json::Value> = pj::selected(&a, &q).iter().map(|r| serde_json::to_value(r).expect("a row")).collect();
+            let cols: Vec<&str> = pj::COLUMNS.iter().map(|c| c.0).collect();
+            match args.format.as_str() {
+                "json" => write(serde_json::to_string_pretty(&rows)? + "\n", args.out.as_deref()),
+                "csv" => write(csv_of(&rows, &cols), args.out.as_deref()),
+                "xlsx" => {
+                    let path = args.out.context("--format xlsx needs --out FILE.xlsx")?;
+                    std::fs::write(&path, pj::answer_xlsx(&a, &q)?)?;
+                    println!("{} rows → {}", rows.len(), path.display());
+                    Ok(())
+                }
+                "table" => {
+                    let mut s = format!(
+                        "情景 {} · 基期 {} · {}–{}\n{:<12} {:<9} {:<5} {:<5} {:>8} {:>8} {:>6} {:>8} {:>7} {:>5} {:>6} {:>6} {:>9}\n",
+                        a.name, a.projection.base_year, a.from, a.projection.to, "scope", "level", "year", "stage", "pop", "enrolled", "class", "places", "gap", "big", "need", "avail", "cost万元"
+                    );
+                    for r in &rows {
+                        s.push_str(&format!(
+                            "{:<12} {:<9} {:<5} {:<5} {:>8} {:>8} {:>6} {:>8} {:>7} {:>5} {:>6} {:>6} {:>9}\n",
+                            r["scope"].as_str().unwrap_or(""), r["level"].as_str().unwrap_or(""), r["year"], r["stage"].as_str().unwrap_or(""), num(&r["school_age_pop"]), num(&r["enrolled"]),
+                            num(&r["classes_needed"]), num(&r["places"]), num(&r["place_gap"]), num(&r["big_classes"]), num(&r["teachers_needed"]), num(&r["teachers_available"]), num(&r["cost"])
+                        ));
+                    }
+                    write(s, args.out.as_deref())
+                }
+                other => bail!("--format must be table, json, csv or xlsx (not {other})"),
+            }
+        }
+        Some(ProjectCmd::Backtest { base, to, format }) => {
+            let v = pj::backtest_json(store, args.scenario.as_deref(), base, to).await?;
+            match format.as_str() {
+                "json" => write(serde_json::to_string_pretty(&v["rows"])? + "\n", None),
+                "table" => {
+                    let mut s = format!("回测 / backtest {base} → {to}\n{:<15} {:<5} {:<9} {:>7} {:>8} {:>4}\n", "measure", "stage", "level", "horizon", "MAPE %", "n");
+                    for r in v["rows"].as_array().into_iter().flatten() {
+                        s.push_str(&format!("{:<15} {:<5} {:<9} {:>7} {:>8} {:>4}\n", r["measure"].as_str().unwrap_or(""), r["stage"].as_str().unwrap_or(""), r["level"].as_str().unwrap_or(""), r["horizon"], num(&r["mape"]), r["n"]));
+                    }
+                    write(s, None)
+                }
+                other => bail!("--format must be table or json (not {other})"),
+            }
+        }
+        Some(ProjectCmd::Reach { format }) => {
+            let targets = pj::plan_targets(store).await?;
+            let q = pj::Request { scenario: args.scenario, to: targets.iter().map(|t| t.target_year).max().or(args.to), ..Default::default() };
+            let a = match pj::project(store, &q).await {
+                Err(pj::ProjectionError::Invalid(_)) => pj::project(store, &pj::Request { to: None, ..q }).await?,
+                other => other?,
+            };
+            let v = pj::reach_json(store, &a).await?;
+            match format.as_str() {
+                "json" => write(serde_json::to_string_pretty(&v)? + "\n", None),
+                "table" => {
+                    let mut s = format!("情景 {} · 基期 {}\n", a.name, a.projection.base_year);
+                    for r in v.as_array().into_iter().flatten() {
+                        let verdict = match r["reached"].as_bool() {
+                            Some(true) => "可达成",
+                            Some(false) => "难以达成",
+                            None => "无法预测",
+                        };
+                        s.push_str(&format!(
+                            "{:<8} {:<16} {} {}{} {} → {}  {}\n",
+                            verdict, r["indicator"].as_str().unwrap_or(""), r["target_year"], r["cmp"].as_str().unwrap_or(""), num(&r["target_value"]), r["scope"].as_str().unwrap_or(""), num(&r["projected"]), r["reason"].as_str().unwrap_or("")
+                        ));
+                    }
+                    write(s, None)
+                }
+                other => bail!("--format must be table or json (not {other})"),
+            }
+        }
+        Some(ProjectCmd::Compare { scenarios, format }) => {
+            let names: Vec<String> = scenarios.split(',').map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect();
+            if names.len() < 2 {
+                bail!("--scenarios needs two or more names, e.g. 基准,低生育");
+            }
+            let mut rows = Vec::new();
+            for n in &names {
+                let q = pj::Request { scenario: Some(n.clone()), from: args.from, to: args.to, region: args.region.clone(), level: Some("county".into()) };
+                let q = if args.region.is_some() { pj::Request { level: Some("all".into()), ..q } } else { q };
+                let a = pj::project(store, &q).await?;
+                for r in pj::selected(&a, &q).into_iter().filter(|r| r.level != "school" && args.region.as_deref().is_none_or(|x| r.scope == x)) {
+                    let mut j = serde_json::to_value(r)?;
+                    j["scenario"] = serde_json::json!(n);
+                    rows.push(j);
+                }
+            }
+            match format.as_str() {
+                "json" => write(serde_json::to_string_pretty(&rows)? + "\n", None),
+                "table" => {
+                    // one line per scope, year and stage; each scenario's enrolled / place gap / staff shortage
+                    let mut keys: Vec<(String, i64, String)> = rows.iter().map(|r| (r["scope"].as_str().unwrap_or("").to_string(), r["year"].as_i64().unwrap_or(0), r["stage"].as_str().unwrap_or("").to_string())).collect();
+                    keys.dedup();
+                    keys.sort();
+                    keys.dedup();
+                    let mut s = format!("{:<12} {:<5} {:<5}", "scope", "year", "stage");
+                    for n in &names {
+                        s.push_str(&format!(" | {n}: enrolled gap need-avail"));
+                    }
+                    s.push('\n');
+                    for (scope, year, stage) in keys {
+                        s.push_str(&format!("{scope:<12} {year:<5} {stage:<5}"));
+                        for n in &names {
+                            if let Some(r) = rows.iter().find(|r| r["scenario"] == n.as_str() && r["scope"] == scope.as_str() && r["year"] == year && r["stage"] == stage.as_str()) {
+                                let short = r["teachers_needed"].as_f64().unwrap_or(0.0) - r["teachers_available"].as_f64().unwrap_or(0.0);
+                                s.push_str(&format!(" | {:>8} {:>6} {:>6}", num(&r["enrolled"]), num(&r["place_gap"]), short));
+                            }
+                        }
+                        s.push('\n');
+                    }
+                    write(s, None)
+                }
+                other => bail!("--format must be table or json (not {other})"),
+            }
+        }
+        Some(ProjectCmd::Scenario { cmd }) => match cmd {
+            ScenarioCmd::List => {
+                println!("{} (内置 / built in)", eduplan_project::scenario::BASELINE);
+                for s in store.scenarios().await? {
+                    let d = eduplan_project::Scenario::from_json(&s.params).map(|x| x.description).unwrap_or_else(|e| format!("(invalid: {e})"));
+                    println!("{}\t{}\t{} {}", s.name, d, s.updated_by, s.updated_at);
+                }
+                Ok(())
+            }
+            ScenarioCmd::Show { name } => {
+                let (_, sc) = pj::scenario(store, Some(&name)).await?;
+                println!("{}", serde_json::to_string_pretty(&sc)?);
+                Ok(())
+            }
+            ScenarioCmd::Save { name, file, user } => {
+                if name == eduplan_project::scenario::BASELINE {
+                    bail!("基准情景为内置情景，请另存为新名称 / the baseline scenario is built in: save under another name");
+                }
+                let text = std::fs::read_to_string(&file).with_context(|| file.display().to_string())?;
+                let sc = eduplan_project::Scenario::from_json(&text).map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
+                store.save_scenario(&name, &serde_json::to_string(&serde_json::from_str::<serde_json::Value>(&text)?)?, &user).await?;
+                println!("情景 {name} 已保存 / saved ({})", if sc.description.is_empty() { "-" } else { &sc.description });
+                Ok(())
+            }
+            ScenarioCmd::Delete { name, user } => {
+                store.delete_scenario(&name, &user).await?;
+                println!("情景 {name} 已删除 / deleted");
+                Ok(())
+            }
+        },
+    }
 }
 
 async fn indicator_cmd(store: &Store, cmd: IndicatorCmd) -> Result<()> {

@@ -24,3 +24,10 @@ pub mod issue;
 pub mod plan;
 pub mod schema;
 pub mod validate;
+
+/// Rounds half up (四舍五入) to `digits` decimals, as Chinese statistics do.
+pub fn round_half_up(x: f64, digits: i32) -> f64 {
+    let f = 10f64.powi(digits);
+    let y = (x.abs() * f * (1.0 + 1e-12)).floor() + if (x.abs() * f * (1.0 + 1e-12)).fract() >= 0.5 { 1.0 } else { 0.0 };
+    x.signum() * y / f
+}

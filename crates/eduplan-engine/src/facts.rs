@@ -577,7 +577,9 @@ fn build_schools(years: &[YearData], schools: &[YearSchools], stages: &StageCoun
             // as their standard places are; otherwise classes × standard size
             let std = std_places.get(&key).unwrap_or(&empty);
             let std_total: i64 = std.iter().map(|x| x.1).sum();
-            let rows: Vec<(String, f64)> = match si.design.filter(|d| *d > 0) {
+            // a school closed (撤并) or not yet opened offers no places, whatever its design says
+            let design = si.design.filter(|d| *d > 0 && si.open);
+            let rows: Vec<(String, f64)> = match design {
                 Some(d) if std_total > 0 => std.iter().map(|(s, p)| (s.clone(), d as f64 * *p as f64 / std_total as f64)).collect(),
                 Some(d) => {
                     let top = eduplan_core::schema::type_grades(&si.ty).iter().rev().find_map(|g| grade_stage(g));

@@ -82,12 +82,7 @@ pub enum EngineError {
     },
 }
 
-/// Rounds half up (四舍五入) to `digits` decimals, as Chinese statistics do.
-pub fn round_half_up(x: f64, digits: i32) -> f64 {
-    let f = 10f64.powi(digits);
-    let y = (x.abs() * f * (1.0 + 1e-12)).floor() + if (x.abs() * f * (1.0 + 1e-12)).fract() >= 0.5 { 1.0 } else { 0.0 };
-    x.signum() * y / f
-}
+pub use eduplan_core::round_half_up;
 
 /// A measure summed over one unit; `missing` counts rows whose value was NULL.
 #[derive(Debug, Default, Clone, Copy)]

@@ -10,6 +10,111 @@
 //! when the rates are the same).
 #![deny(missing_docs)]
 
+pub mod backtest;
+pub mod inputs;
+pub mod reach;
+pub mod run;
+pub mod scenario;
+
+pub use inputs::{Inputs, PlannedPlaces};
+pub use run::{run, Projection, Row};
+pub use scenario::Scenario;
+
+/// A 学段 as projections report it: 学前, 小学, 初中, 高中 (普高 and 中职 together).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Stage {
+    /// 学前 (ages 3–5).
+    Pre,
+    /// 小学 (ages 6–11).
+    Pri,
+    /// 初中 (ages 12–14).
+    Jun,
+    /// 高中 (ages 15–17): 普通高中 and 中职.
+    Sen,
+}
+
+impl Stage {
+    /// Every stage in school order.
+    pub const ALL: [Stage; 4] = [Stage::Pre, Stage::Pri, Stage::Jun, Stage::Sen];
+    /// The Chinese name, as in the data format.
+    pub fn name(self) -> &'static str {
+        match self {
+            Stage::Pre => "学前",
+            Stage::Pri => "小学",
+            Stage::Jun => "初中",
+            Stage::Sen => "高中",
+        }
+    }
+    /// From the Chinese name; 中职 counts as 高中.
+    pub fn parse(s: &str) -> Option<Stage> {
+        match s {
+            "学前" => Some(Stage::Pre),
+            "小学" => Some(Stage::Pri),
+            "初中" => Some(Stage::Jun),
+            "高中" | "中职" => Some(Stage::Sen),
+            _ => None,
+        }
+    }
+    /// The official age band (适龄): 3–5, 6–11, 12–14, 15–17.
+    pub fn ages(self) -> (usize, usize) {
+        match self {
+            Stage::Pre => (3, 5),
+            Stage::Pri => (6, 11),
+            Stage::Jun => (12, 14),
+            Stage::Sen => (15, 17),
+        }
+    }
+}
+
+/// A sequence of grades pupils move through (年级序列): a stage, with 高中 split into 普高 and
+/// 中职 because each has its own intake.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Track {
+    /// 幼儿园: 小班, 中班, 大班, 学前班.
+    Pre,
+    /// 小学: 一年级 … 六年级.
+    Pri,
+    /// 初中: 七年级 … 九年级.
+    Jun,
+    /// 普通高中: 高一 … 高三.
+    Gen,
+    /// 中职: 中职一年级 … 中职三年级.
+    Voc,
+}
+
+impl Track {
+    /// Every track in school order.
+    pub const ALL: [Track; 5] = [Track::Pre, Track::Pri, Track::Jun, Track::Gen, Track::Voc];
+    /// The grades, as in the data format.
+    pub fn grades(self) -> &'static [&'static str] {
+        match self {
+            Track::Pre => &["小班", "中班", "大班", "学前班"],
+            Track::Pri => &["一年级", "二年级", "三年级", "四年级", "五年级", "六年级"],
+            Track::Jun => &["七年级", "八年级", "九年级"],
+            Track::Gen => &["高一", "高二", "高三"],
+            Track::Voc => &["中职一年级", "中职二年级", "中职三年级"],
+        }
+    }
+    /// The track and grade index of a grade name.
+    pub fn of_grade(grade: &str) -> Option<(Track, usize)> {
+        Track::ALL.iter().find_map(|t| t.grades().iter().position(|g| *g == grade).map(|i| (*t, i)))
+    }
+    /// The stage it reports under.
+    pub fn stage(self) -> Stage {
+        match self {
+            Track::Pre => Stage::Pre,
+            Track::Pri => Stage::Pri,
+            Track::Jun => Stage::Jun,
+            Track::Gen | Track::Voc => Stage::Sen,
+        }
+    }
+    /// The age of a kindergarten grade (小班 3, 中班 4, 大班 and 学前班 5).
+    pub fn pre_age(grade: usize) -> usize {
+        [3, 4, 5, 5][grade.min(3)]
+    }
+}
+
+pub use eduplan_core::round_half_up;
 /// The oldest single year of age projected (ages 0..=MAX_AGE); older people leave the model.
 pub const MAX_AGE: usize = 25;
 

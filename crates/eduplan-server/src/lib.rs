@@ -12,6 +12,7 @@ pub mod findings;
 pub mod indicators;
 pub mod openapi;
 pub mod plans;
+pub mod projections;
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -86,6 +87,13 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("post", "/api/plans/{id}/actuals"),
     ("post", "/api/plans/{id}/targets/{row}/review"),
     ("post", "/api/plans/{id}/publish"),
+    ("get", "/api/projections"),
+    ("get", "/api/projections/xlsx"),
+    ("get", "/api/projections/reach"),
+    ("get", "/api/projections/backtest"),
+    ("get", "/api/scenarios"),
+    ("put", "/api/scenarios/{name}"),
+    ("delete", "/api/scenarios/{name}"),
     ("get", "/api/findings"),
     ("post", "/api/findings/generate"),
     ("post", "/api/findings/check"),
@@ -135,6 +143,12 @@ pub fn router(store: Store) -> Router {
         .route("/api/plans/{id}/actuals", post(plans::record_actual))
         .route("/api/plans/{id}/targets/{row}/review", post(plans::review))
         .route("/api/plans/{id}/publish", post(plans::publish))
+        .route("/api/projections", get(projections::get))
+        .route("/api/projections/xlsx", get(projections::xlsx))
+        .route("/api/projections/reach", get(projections::reach_route))
+        .route("/api/projections/backtest", get(projections::backtest_route))
+        .route("/api/scenarios", get(projections::list_scenarios))
+        .route("/api/scenarios/{name}", axum::routing::put(projections::save_scenario).delete(projections::delete_scenario))
         .route("/api/findings", get(findings::list))
         .route("/api/findings/generate", post(findings::generate_route))
         .route("/api/findings/check", post(findings::check_route))

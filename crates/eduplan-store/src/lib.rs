@@ -16,11 +16,13 @@ mod custom;
 mod evidence;
 mod findings;
 mod plans;
+mod scenarios;
 mod years;
 
 pub use auth::{Role, ScopeKind, User};
 pub use custom::CustomIndicator;
 pub use evidence::{Evidence, EvidenceFile};
+pub use scenarios::SavedScenario;
 pub use plans::{ManualActual, PlanInfo, PlanMeta, Review as TargetReview};
 pub use findings::{Attachment, Finding, FindingEvent, FindingFilter, NewFinding};
 pub use years::{VersionInfo, YearSummary};

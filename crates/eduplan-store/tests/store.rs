@@ -339,3 +339,24 @@ async fn plans_are_versioned_by_name_with_their_content() {
         assert!(s.import_plan(&PlanMeta::default(), &book, None, "plan").await.is_err(), "a plan needs a name");
     }
 }
+
+#[tokio::test]
+async fn scenarios_are_saved_by_name_and_every_version_stays_in_the_log() {
+    for b in backends().await {
+        let s = &b.store;
+        s.save_scenario("低生育", r#"{"births":{"mode":"change","change_pct":-5}}"#, "planner").await.unwrap();
+        s.save_scenario("低生育", r#"{"births":{"mode":"change","change_pct":-8}}"#, "admin").await.unwrap();
+        let all = s.scenarios().await.unwrap();
+        assert_eq!(all.len(), 1, "{}: saving again replaces", b.name);
+        assert!(all[0].params.contains("-8"));
+        assert_eq!(all[0].updated_by, "admin");
+        assert!(s.save_scenario(" ", "{}", "admin").await.is_err(), "{}: a blank name is refused", b.name);
+        s.delete_scenario("低生育", "admin").await.unwrap();
+        assert!(matches!(s.scenario("低生育").await, Err(eduplan_store::StoreError::NotFound(_))));
+        assert!(matches!(s.delete_scenario("低生育", "admin").await, Err(eduplan_store::StoreError::NotFound(_))));
+        let log = s.audit_log(20).await.unwrap();
+        let acts: Vec<&str> = log.iter().filter(|r| r.3 == "scenario:低生育").map(|r| r.2.as_str()).collect();
+        assert_eq!(acts.len(), 3, "{}: {acts:?}", b.name);
+        assert!(log.iter().any(|r| r.2 == "scenario.create" && r.4.contains("-5")), "{}: the first version stays in the log", b.name);
+    }
+}

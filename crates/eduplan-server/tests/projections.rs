@@ -1,0 +1,177 @@
+//! Projections over the store and the API: the base year agrees with the indicator engine,
+//! scenarios are saved and checked, plan projects add places, targets are judged.
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use eduplan_core::import::plan_import;
+use eduplan_core::plan::{Cmp, PlanBook, Project, TargetRow};
+use eduplan_server::projections::{self, Request as PRequest};
+use eduplan_store::{PlanMeta, Role, ScopeKind, Store};
+use http_body_util::BodyExt;
+use serde_json::{json, Value};
+use tower::ServiceExt;
+
+async fn store(dir: &tempfile::TempDir) -> Store {
+    let store = Store::open(dir.path().join("p.db").to_str().unwrap()).await.unwrap();
+    let ds = eduplan_synth::generate(&eduplan_synth::Options { counties: 1, seed: 3, years: (2015, 2024) });
+    let plan = plan_import(ds, vec![], &Default::default());
+    assert!(plan.ok());
+    store.apply(&plan, "test", "seed").await.unwrap();
+    store.upsert_user("admin", "管理员", "admin123", Role::Admin, ScopeKind::All, "").await.unwrap();
+    store.upsert_user("school", "学校", "school123", Role::School, ScopeKind::School, "3607210001").await.unwrap();
+    store
+}
+
+fn target(row: u32, indicator: &str, year: i32, value: f64, cmp: Cmp) -> TargetRow {
+    TargetRow { row, indicator: indicator.into(), scope: String::new(), base_year: None, base_value: None, target_year: year, target_value: value, cmp, unit: "%".into(), kind: "预期性".into(), source: format!("{indicator} {value}") }
+}
+
+async fn county(store: &Store) -> String {
+    let y = store.load_year(2024).await.unwrap().unwrap();
+    let t = y.table(eduplan_core::schema::SheetKind::Regions);
+    t.rows.iter().map(|r| t.get(r, "code").display()).find(|c| c.len() == 6).unwrap()
+}
+
+#[tokio::test]
+async fn the_base_year_is_what_the_engine_computes() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = store(&dir).await;
+    let county = county(&store).await;
+    let a = projections::project(&store, &PRequest { to: Some(2030), ..Default::default() }).await.unwrap();
+    assert_eq!(a.projection.base_year, 2024);
+    let cat = eduplan_server::indicators::catalogue(&store, None).await.unwrap();
+    let codes: Vec<String> = ["enrolled_count", "school_age_pop", "places", "place_gap", "big_class_count", "pre_ger", "sen_ger", "ce_retention"].iter().map(|s| s.to_string()).collect();
+    let levels = eduplan_server::indicators::Levels { levels: vec![eduplan_engine::Level::Township, eduplan_engine::Level::County], upper_if_several_counties: false };
+    let figs = eduplan_server::indicators::compute(&store, &cat, 2024, &levels, Some(&codes)).await.unwrap().figures;
+    let fig = |code: &str, scope: &str, stage: &str| figs.iter().find(|f| f.code == code && f.scope == scope && f.stage == stage).and_then(|f| f.value).unwrap_or(0.0);
+    let mut checked = 0;
+    for r in a.projection.rows.iter().filter(|r| r.year == 2024 && r.level != "school") {
+        // the engine's 高中 is 普高 only; the projection's is 普高 and 中职 together
+        if r.stage == "高中" {
+            continue;
+        }
+        assert_eq!(r.enrolled, fig("enrolled_count", &r.scope, r.stage), "{} {}", r.scope, r.stage);
+        assert_eq!(r.school_age_pop, Some(fig("school_age_pop", &r.scope, r.stage)), "{} {}", r.scope, r.stage);
+        assert_eq!(r.big_classes, fig("big_class_count", &r.scope, r.stage), "{} {}", r.scope, r.stage);
+        assert!((r.places - fig("places", &r.scope, r.stage)).abs() <= 0.5, "{} {}: {} vs {}", r.scope, r.stage, r.places, fig("places", &r.scope, r.stage));
+        assert!((r.place_gap - fig("place_gap", &r.scope, r.stage)).abs() <= 0.5, "{} {}", r.scope, r.stage);
+        checked += 1;
+    }
+    assert!(checked > 40, "{checked}");
+    // and the projected indicators of the base year are the engine's
+    for (code, stage) in [("pre_ger", "学前"), ("sen_ger", "高中"), ("ce_retention", "初中")] {
+        let v = eduplan_project::reach::projected_value(&a.inputs, &a.projection, code, &county, 2024).unwrap();
+        assert!((v - fig(code, &county, stage)).abs() < 0.005, "{code}: {v} vs {}", fig(code, &county, stage));
+    }
+}
+
+#[tokio::test]
+async fn projects_add_places_and_targets_are_judged() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = store(&dir).await;
+    let county = county(&store).await;
+    let a0 = projections::project(&store, &PRequest { to: Some(2030), ..Default::default() }).await.unwrap();
+    let school = a0.inputs.schools.iter().find(|s| s.ty == "小学").unwrap().clone();
+    let book = PlanBook {
+        targets: vec![target(2, "pre_ger", 2028, 50.0, Cmp::Ge), target(3, "pre_ger", 2028, 150.0, Cmp::Ge), target(4, "tq_above_per100", 2028, 4.0, Cmp::Ge)],
+        projects: vec![Project { row: 2, id: "XM1".into(), name: format!("{}扩建", school.name), kind: "改扩建".into(), school_id: school.id.clone(), new_places: 450, investment: 2000.0, start_year: 2025, end_year: 2027, status: String::new() }],
+        funds: vec![],
+    };
+    let meta = PlanMeta { name: "十五五规划".into(), issuer: "县教育局".into(), region: county.clone(), period: Some((2026, 2030)), draft: false };
+    store.import_plan(&meta, &book, None, "admin").await.unwrap();
+    let a = projections::project(&store, &PRequest { to: Some(2030), ..Default::default() }).await.unwrap();
+    let places = |a: &projections::Answer, y: i32| a.projection.row(&school.id, y, eduplan_project::Stage::Pri).unwrap().places;
+    assert_eq!(places(&a, 2026), places(&a0, 2026), "not before it is finished");
+    assert_eq!(places(&a, 2027), places(&a0, 2027) + 450.0, "the project's 450 places from 2027");
+    let county_places = |a: &projections::Answer| a.projection.row(&county, 2027, eduplan_project::Stage::Pri).unwrap().places;
+    assert_eq!(county_places(&a), county_places(&a0) + 450.0);
+    let r = projections::reach_json(&store, &a).await.unwrap();
+    let r = r.as_array().unwrap();
+    assert_eq!(r.len(), 3);
+    assert_eq!((r[0]["reached"].as_bool(), r[1]["reached"].as_bool(), r[2]["reached"].as_bool()), (Some(true), Some(false), None));
+    assert_eq!(r[0]["indicator_name"], "学前三年毛入园率");
+    assert_eq!(r[0]["scope"], county.as_str());
+}
+
+struct App {
+    router: axum::Router,
+    _dir: tempfile::TempDir,
+}
+
+async fn call(app: &App, method: &str, uri: &str, token: &str, body: Option<Value>) -> (StatusCode, Value, Vec<u8>) {
+    let req = Request::builder().method(method).uri(uri).header("authorization", format!("Bearer {token}"));
+    let req = match body {
+        Some(b) => req.header("content-type", "application/json").body(Body::from(b.to_string())).unwrap(),
+        None => req.body(Body::empty()).unwrap(),
+    };
+    let res = app.router.clone().oneshot(req).await.unwrap();
+    let status = res.status();
+    let bytes = res.into_body().collect().await.unwrap().to_bytes().to_vec();
+    (status, serde_json::from_slice(&bytes).unwrap_or(Value::Null), bytes)
+}
+
+async fn login(app: &App, user: &str, pw: &str) -> String {
+    let req = Request::builder().method("POST").uri("/api/auth/login").header("content-type", "application/json").body(Body::from(json!({"username": user, "password": pw}).to_string())).unwrap();
+    let res = app.router.clone().oneshot(req).await.unwrap();
+    let v: Value = serde_json::from_slice(&res.into_body().collect().await.unwrap().to_bytes()).unwrap();
+    v["token"].as_str().unwrap().to_string()
+}
+
+#[tokio::test]
+async fn scenarios_and_projections_through_the_api() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = store(&dir).await;
+    let county = county(&store).await;
+    let app = App { router: eduplan_server::router(store), _dir: dir };
+    let admin = login(&app, "admin", "admin123").await;
+
+    let (s, list, _) = call(&app, "GET", "/api/scenarios", &admin, None).await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!((list[0]["name"].as_str(), list[0]["builtin"].as_bool()), (Some("基准"), Some(true)));
+    assert_eq!(list[0]["params"]["staff_ratio"]["小学"], 19.0);
+    // a wrong field is refused and named; the baseline cannot be overwritten
+    let (s, e, _) = call(&app, "PUT", "/api/scenarios/%E4%BD%8E%E7%94%9F%E8%82%B2", &admin, Some(json!({"births": {"mode": "change", "change_pct": -90}}))).await;
+    assert_eq!(s, StatusCode::BAD_REQUEST, "{e}");
+    assert_eq!(e["error"]["field"], "births.change_pct", "{e}");
+    let (s, _, _) = call(&app, "PUT", "/api/scenarios/%E5%9F%BA%E5%87%86", &admin, Some(json!({}))).await;
+    assert_eq!(s, StatusCode::CONFLICT);
+    let (s, saved, _) = call(&app, "PUT", "/api/scenarios/%E4%BD%8E%E7%94%9F%E8%82%B2", &admin, Some(json!({"description": "出生每年减少 10%", "births": {"mode": "change", "change_pct": -10}}))).await;
+    assert_eq!(s, StatusCode::OK, "{saved}");
+    assert_eq!(saved["params"]["births"]["change_pct"], -10.0);
+
+    // the low-births scenario has fewer children in kindergarten by the horizon, the same pupils in the base year
+    let get = |sc: &str| format!("/api/projections?scenario={sc}&to=2034&level=county");
+    let (s, base, _) = call(&app, "GET", &get("%E5%9F%BA%E5%87%86"), &admin, None).await;
+    assert_eq!(s, StatusCode::OK, "{base}");
+    let (_, low, _) = call(&app, "GET", &get("%E4%BD%8E%E7%94%9F%E8%82%B2"), &admin, None).await;
+    let pick = |v: &Value, y: i64, st: &str| v["rows"].as_array().unwrap().iter().find(|r| r["year"] == y && r["stage"] == st && r["scope"] == county.as_str()).unwrap()["enrolled"].as_f64().unwrap();
+    assert_eq!(pick(&base, 2024, "学前"), pick(&low, 2024, "学前"));
+    // children aged 3–5 in 2034 were born in 2029–2031: 0.9^5…0.9^7 (0.59…0.48) of the base births
+    let ratio = pick(&low, 2034, "学前") / pick(&base, 2034, "学前");
+    assert!((0.45..0.6).contains(&ratio), "{ratio}");
+    assert_eq!(base["scenario"]["name"], "基准");
+    assert_eq!(base["population"].as_array().unwrap().iter().filter(|p| p["level"] == "county").count(), 11, "2024–2034");
+    assert!(base["rows"].as_array().unwrap().iter().all(|r| r["level"] == "county"));
+
+    let (s, _, bytes) = call(&app, "GET", "/api/projections/xlsx?to=2030", &admin, None).await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(&bytes[..2], b"PK");
+    let (s, bt, _) = call(&app, "GET", "/api/projections/backtest?base=2020&to=2024", &admin, None).await;
+    assert_eq!(s, StatusCode::OK, "{bt}");
+    assert!(bt["rows"].as_array().unwrap().iter().any(|r| r["stage"] == "小学" && r["horizon"] == 4 && r["level"] == "county"));
+    let (s, e, _) = call(&app, "GET", "/api/projections/backtest?base=2024&to=2024", &admin, None).await;
+    assert_eq!(s, StatusCode::BAD_REQUEST, "{e}");
+    let (s, _, _) = call(&app, "GET", "/api/projections?to=2090", &admin, None).await;
+    assert_eq!(s, StatusCode::BAD_REQUEST);
+
+    // a school's staff see no projections; deleting keeps the parameters in the audit log
+    let school = login(&app, "school", "school123").await;
+    let (s, _, _) = call(&app, "GET", "/api/projections", &school, None).await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    let (s, _, _) = call(&app, "DELETE", "/api/scenarios/%E4%BD%8E%E7%94%9F%E8%82%B2", &admin, None).await;
+    assert_eq!(s, StatusCode::NO_CONTENT);
+    let (_, list, _) = call(&app, "GET", "/api/scenarios", &admin, None).await;
+    assert_eq!(list.as_array().unwrap().len(), 1);
+    let (s, _, _) = call(&app, "GET", &get("%E4%BD%8E%E7%94%9F%E8%82%B2"), &admin, None).await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+}
