@@ -639,6 +639,23 @@ enum ScenarioCmd {
 
 #[derive(Subcommand)]
 enum BenchCmd {
+    /// Time a projection (15 years by default) of every school and township of a generated
+    /// province: reading the inputs from the school years in memory and the run itself
+    /// (generating the province is not timed).
+    Project {
+        /// Counties in the generated province.
+        #[arg(long, default_value_t = 100)]
+        counties: usize,
+        /// Years projected.
+        #[arg(long, default_value_t = 15)]
+        years: i32,
+        /// Timed runs (the median is reported).
+        #[arg(long, default_value_t = 3)]
+        runs: usize,
+        /// Print one JSON object instead of text.
+        #[arg(long)]
+        json: bool,
+    },
     /// Time reading an .xlsx with calamine alone (every sheet's cells) against eduplan's reader
     /// (calamine plus typed, located parsing) on the same file.
     Xlsx {
@@ -1002,6 +1019,7 @@ async fn run(cli: Cli) -> Result<()> {
             );
             Ok(())
         }
+        Cmd::Bench { cmd: BenchCmd::Project { counties, years, runs, json } } => bench_project(counties, years, runs, json),
         Cmd::Bench { cmd: BenchCmd::Indicators { path, year, runs, dump, json } } => bench_indicators(&path, year, runs, dump.as_deref(), json).await,
         Cmd::Bench { cmd: BenchCmd::Import { path } } => {
             let dir = tempdir_path("eduplan-bench");
@@ -1318,6 +1336,54 @@ async fn indicator_cmd(store: &Store, cmd: IndicatorCmd) -> Result<()> {
             }
         }
     }
+}
+
+fn bench_project(counties: usize, horizon: i32, runs: usize, json: bool) -> Result<()> {
+    use eduplan_core::data::YearData;
+    // the years a baseline projection reads: three years of rates and the year before them
+    let (first, base) = (2020, 2024);
+    let t0 = Instant::now();
+    let ds = eduplan_synth::generate(&eduplan_synth::Options { counties, seed: 1, years: (first, base) });
+    let data: Vec<YearData> = (first..=base).map(|y| YearData::from_dataset(&ds, y)).collect();
+    drop(ds);
+    let t_gen = t0.elapsed().as_secs_f64();
+    let sc = eduplan_project::Scenario::default();
+    let (mut t_in, mut t_run, mut t_all) = (Vec::new(), Vec::new(), Vec::new());
+    let mut last = None;
+    for _ in 0..runs.max(1) {
+        drop(last.take());
+        let t = Instant::now();
+        let inputs = eduplan_project::Inputs::from_years(&data, base, Vec::new()).map_err(|e| anyhow::anyhow!(e))?;
+        let a = t.elapsed().as_secs_f64();
+        let p = eduplan_project::run(&inputs, &sc, base + horizon);
+        let b = t.elapsed().as_secs_f64();
+        t_in.push(a);
+        t_run.push(b - a);
+        t_all.push(b);
+        last = Some((inputs, p));
+    }
+    let median = |v: &mut Vec<f64>| {
+        v.sort_by(|a, b| a.total_cmp(b));
+        v[v.len() / 2]
+    };
+    let (inputs, p) = last.expect("one run");
+    let schools = inputs.schools.len();
+    let townships = inputs.townships().len();
+    let (i, r, t) = (median(&mut t_in), median(&mut t_run), median(&mut t_all));
+    if json {
+        println!(
+            "{}",
+            serde_json::json!({"counties": counties, "townships": townships, "schools": schools, "years": horizon, "rows": p.rows.len(),
+                "inputs_seconds": i, "run_seconds": r, "total_seconds": t, "generate_seconds": t_gen, "peak_rss_mb": peak_rss_mb()})
+        );
+    } else {
+        println!(
+            "projection of {counties} counties, {townships} townships, {schools} schools, {horizon} years: {} rows; inputs {i:.3} s + run {r:.3} s = {t:.3} s (median of {runs}; generating took {t_gen:.1} s; peak {:.0} MB)",
+            p.rows.len(),
+            peak_rss_mb().unwrap_or(0.0)
+        );
+    }
+    Ok(())
 }
 
 async fn bench_indicators(path: &Path, year: Option<i32>, runs: usize, dump: Option<&Path>, json: bool) -> Result<()> {

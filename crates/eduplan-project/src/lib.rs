@@ -55,6 +55,10 @@ impl Stage {
             _ => None,
         }
     }
+    /// Position in [`Stage::ALL`].
+    pub fn index(self) -> usize {
+        self as usize
+    }
     /// The official age band (适龄): 3–5, 6–11, 12–14, 15–17.
     pub fn ages(self) -> (usize, usize) {
         match self {

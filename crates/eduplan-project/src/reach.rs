@@ -80,10 +80,10 @@ pub fn projected_value(inputs: &Inputs, p: &Projection, code: &str, scope: &str,
         }
         "ce_retention" => {
             // 九年级 in the year over 一年级 eight years before (projected, or recorded before the base)
-            let g9 = p.grades.get(&(scope.to_string(), year, Track::Jun)).map(|v| v[2]).unwrap_or(0.0);
+            let g9 = p.grade(scope, year, Track::Jun).map(|v| v[2]).unwrap_or(0.0);
             let y1 = year - 8;
             let g1 = if y1 >= p.base_year {
-                p.grades.get(&(scope.to_string(), y1, Track::Pri)).map(|v| v[0]).unwrap_or(0.0)
+                p.grade(scope, y1, Track::Pri).map(|v| v[0]).unwrap_or(0.0)
             } else {
                 inputs.grade1.get(&(scope.to_string(), y1)).copied().unwrap_or(0.0)
             };

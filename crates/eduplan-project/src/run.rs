@@ -94,8 +94,8 @@ pub struct Projection {
     pub rows: Vec<Row>,
     /// Population of every township and county and year.
     pub population: Vec<PopRow>,
-    /// Pupils by region (townships and counties), year and grade of each track.
-    pub grades: BTreeMap<(String, i32, Track), Vec<f64>>,
+    /// Pupils by region (townships and counties) and track: by year from the base year, by grade.
+    pub grades: HashMap<(String, Track), Vec<Vec<f64>>>,
     /// What the user should know about the inputs.
     pub warnings: Vec<String>,
 }
@@ -109,6 +109,11 @@ impl Projection {
             Some(code) => r.scope == code || r.parent.as_deref() == Some(code) || (r.level == "school" && r.parent.as_deref().is_some_and(|p| p.starts_with(code))),
         };
         self.rows.iter().filter(|r| r.year >= from && (level == "all" || r.level == level) && inside(r)).collect()
+    }
+    /// Pupils of a region (township or county) by grade of a track in a year.
+    pub fn grade(&self, scope: &str, year: i32, track: Track) -> Option<&Vec<f64>> {
+        let k = usize::try_from(year - self.base_year).ok()?;
+        self.grades.get(&(scope.to_string(), track)).and_then(|v| v.get(k))
     }
     /// The row of a scope, year and stage.
     pub fn row(&self, scope: &str, year: i32, stage: Stage) -> Option<&Row> {
@@ -252,11 +257,11 @@ fn flow_from(levels: &[&FlowSums], n: usize) -> Flow {
 /// How a unit's first grade is fed.
 enum Intake {
     /// 学前: the township's participation per grade, times this unit's share.
-    Participation { township: String, share: Vec<f64> },
+    Participation { tw: usize, share: Vec<f64> },
     /// 小学: the township's intake, times this unit's share.
-    Township { township: String, share: f64 },
+    Township { tw: usize, share: f64 },
     /// 初中/高中: the county's intake of the track, times this unit's share.
-    County { county: String, share: f64 },
+    County { c: usize, share: f64 },
 }
 
 struct UnitRun {
@@ -283,6 +288,81 @@ fn path(v0: f64, target: f64, base: i32, year: i32, t: i32) -> f64 {
     v0 + (target - v0) * (((t - base) as f64) / ((year - base) as f64)).min(1.0)
 }
 
+/// Sums kept per scope, stage and year before they become a [`Row`].
+#[derive(Default, Clone)]
+struct Acc {
+    enrolled: f64,
+    classes_needed: f64,
+    places: f64,
+    gap: f64,
+    spare: f64,
+    big: f64,
+    kept: f64,
+    need: f64,
+    avail: f64,
+}
+
+impl Acc {
+    /// Adds what sums over schools (gap and spare are pooled by the caller).
+    fn add(&mut self, a: &Acc) {
+        self.enrolled += a.enrolled;
+        self.classes_needed += a.classes_needed;
+        self.places += a.places;
+        self.big += a.big;
+        self.kept += a.kept;
+        self.need += a.need;
+        self.avail += a.avail;
+    }
+}
+
+/// The townships and counties of a run, by index (the hot loops index, never hash codes).
+struct Areas {
+    /// Township codes: the regions' townships, then schools' townships missing from the regions.
+    tw: Vec<String>,
+    /// How many of `tw` are regions (the others have no population).
+    tw_regions: usize,
+    tw_index: HashMap<String, usize>,
+    /// The county of each township.
+    tw_county: Vec<usize>,
+    tw_urban: Vec<bool>,
+    counties: Vec<String>,
+    c_index: HashMap<String, usize>,
+    /// The townships of each county.
+    c_tws: Vec<Vec<usize>>,
+}
+
+impl Areas {
+    fn new(inputs: &Inputs) -> Areas {
+        let regions = inputs.townships();
+        let mut tw: Vec<String> = regions.iter().map(|t| t.code.clone()).collect();
+        let tw_regions = tw.len();
+        let mut tw_index: HashMap<String, usize> = tw.iter().enumerate().map(|(i, c)| (c.clone(), i)).collect();
+        let mut county_of: Vec<String> = regions.iter().map(|t| t.parent.clone().unwrap_or_default()).collect();
+        let mut tw_urban: Vec<bool> = regions.iter().map(|t| t.urban).collect();
+        for s in &inputs.schools {
+            if !tw_index.contains_key(&s.township) {
+                tw_index.insert(s.township.clone(), tw.len());
+                tw.push(s.township.clone());
+                county_of.push(s.county.clone());
+                tw_urban.push(false);
+            }
+        }
+        let mut counties = inputs.counties();
+        for c in &county_of {
+            if !counties.contains(c) {
+                counties.push(c.clone());
+            }
+        }
+        let c_index: HashMap<String, usize> = counties.iter().enumerate().map(|(i, c)| (c.clone(), i)).collect();
+        let tw_county: Vec<usize> = county_of.iter().map(|c| c_index[c]).collect();
+        let mut c_tws = vec![Vec::new(); counties.len()];
+        for (i, c) in tw_county.iter().enumerate() {
+            c_tws[*c].push(i);
+        }
+        Areas { tw, tw_regions, tw_index, tw_county, tw_urban, counties, c_index, c_tws }
+    }
+}
+
 /// Projects from `inputs.base_year` to `to` under a scenario.
 pub fn run(inputs: &Inputs, sc: &Scenario, to: i32) -> Projection {
     let base = inputs.base_year;
@@ -290,99 +370,88 @@ pub fn run(inputs: &Inputs, sc: &Scenario, to: i32) -> Projection {
     let h = sc.history_years;
     let mut warnings = inputs.warnings.clone();
     let defaults = Scenario::default();
+    let years: Vec<i32> = (base..=to).collect();
+    let ny = years.len();
+    let areas = Areas::new(inputs);
+    let (ntw, nc) = (areas.tw.len(), areas.counties.len());
+    let schools = &inputs.schools;
+    let s_tw: Vec<usize> = schools.iter().map(|s| areas.tw_index[&s.township]).collect();
+    let s_c: Vec<usize> = s_tw.iter().map(|t| areas.tw_county[*t]).collect();
+    let hist_pop = |i: usize, y: i32| -> Option<&Ages> { inputs.population.get(&areas.tw[i]).and_then(|m| m.get(&y)) };
 
-    // ---- population by township ----
+    // ---- population by township: pops[township][years after the base] ----
     let (survival, infant) = life_table(sc.mortality_scale);
-    let townships: Vec<&crate::inputs::Region> = inputs.townships();
-    let counties = inputs.counties();
-    let mut county_births: BTreeMap<String, BTreeMap<i32, f64>> = BTreeMap::new();
-    for tw in &townships {
-        for (y, b) in inputs.births.get(&tw.code).into_iter().flatten() {
-            *county_births.entry(tw.parent.clone().unwrap_or_default()).or_default().entry(*y).or_default() += b;
+    let mut county_births: Vec<BTreeMap<i32, f64>> = vec![BTreeMap::new(); nc];
+    let b0: Vec<f64> = (0..ntw).map(|i| inputs.births.get(&areas.tw[i]).and_then(|m| m.get(&base)).copied().unwrap_or(0.0)).collect();
+    for i in 0..ntw {
+        for (y, b) in inputs.births.get(&areas.tw[i]).into_iter().flatten() {
+            *county_births[areas.tw_county[i]].entry(*y).or_default() += b;
         }
     }
-    let mut pop: BTreeMap<String, BTreeMap<i32, Ages>> = BTreeMap::new();
-    let mut tw_rates: HashMap<String, Rates> = HashMap::new();
-    for tw in &townships {
-        let hist = inputs.population.get(&tw.code);
-        let migration = if sc.migration == "history" { migration_rates(hist, &survival, base, h) } else { [0.0; MAX_AGE + 1] };
-        tw_rates.insert(tw.code.clone(), Rates { survival, migration, infant_survival: infant });
-        let b = hist.and_then(|m| m.get(&base)).copied().unwrap_or([0.0; MAX_AGE + 1]);
-        pop.entry(tw.code.clone()).or_default().insert(base, b);
-    }
-    for t in base + 1..=to {
-        let mut next: BTreeMap<String, Ages> = BTreeMap::new();
-        for tw in &townships {
-            let county = tw.parent.clone().unwrap_or_default();
-            let f = births_factor(sc, county_births.get(&county).unwrap_or(&BTreeMap::new()), base, t - base);
-            let b0 = inputs.births.get(&tw.code).and_then(|m| m.get(&base)).copied().unwrap_or(0.0);
-            let prev = pop[&tw.code][&(t - 1)];
-            next.insert(tw.code.clone(), step(&prev, b0 * f, &tw_rates[&tw.code]));
-        }
+    let births_f: Vec<Vec<f64>> = county_births.iter().map(|cb| (0..ny as i32).map(|k| births_factor(sc, cb, base, k)).collect()).collect();
+    let rates: Vec<Rates> = (0..ntw)
+        .map(|i| {
+            let hist = inputs.population.get(&areas.tw[i]);
+            let migration = if sc.migration == "history" { migration_rates(hist, &survival, base, h) } else { [0.0; MAX_AGE + 1] };
+            Rates { survival, migration, infant_survival: infant }
+        })
+        .collect();
+    let mut pops: Vec<Vec<Ages>> = (0..ntw).map(|i| vec![hist_pop(i, base).copied().unwrap_or([0.0; MAX_AGE + 1])]).collect();
+    let u = sc.urbanisation_pct / 100.0;
+    for k in 1..ny {
+        let mut next: Vec<Ages> = (0..ntw).map(|i| step(&pops[i][k - 1], b0[i] * births_f[areas.tw_county[i]][k], &rates[i])).collect();
         // urbanisation: a share of rural children 0–17 move to the county's towns, in proportion
         // to the towns' children of that age
-        if sc.urbanisation_pct > 0.0 {
-            for c in &counties {
-                let urban: Vec<&String> = townships.iter().filter(|t| t.urban && t.parent.as_ref() == Some(c)).map(|t| &t.code).collect();
-                let rural: Vec<&String> = townships.iter().filter(|t| !t.urban && t.parent.as_ref() == Some(c)).map(|t| &t.code).collect();
+        if u > 0.0 {
+            for tws in &areas.c_tws {
+                let (urban, rural): (Vec<usize>, Vec<usize>) = tws.iter().partition(|i| areas.tw_urban[**i]);
                 if urban.is_empty() || rural.is_empty() {
                     continue;
                 }
                 for a in 0..=17 {
-                    let moved: f64 = rural.iter().map(|r| next[*r][a] * sc.urbanisation_pct / 100.0).sum();
+                    let moved: f64 = rural.iter().map(|r| next[*r][a] * u).sum();
                     for r in &rural {
-                        next.get_mut(*r).expect("a township")[a] *= 1.0 - sc.urbanisation_pct / 100.0;
+                        next[*r][a] *= 1.0 - u;
                     }
-                    let weight: f64 = urban.iter().map(|u| next[*u][a]).sum();
-                    for u in &urban {
-                        let w = if weight > 0.0 { next[*u][a] / weight } else { 1.0 / urban.len() as f64 };
-                        next.get_mut(*u).expect("a township")[a] += moved * w;
+                    let weight: f64 = urban.iter().map(|x| next[*x][a]).sum();
+                    for x in &urban {
+                        let w = if weight > 0.0 { next[*x][a] / weight } else { 1.0 / urban.len() as f64 };
+                        next[*x][a] += moved * w;
                     }
                 }
             }
         }
-        for (k, v) in next {
-            pop.get_mut(&k).expect("a township").insert(t, v);
+        for (i, a) in next.into_iter().enumerate() {
+            pops[i].push(a);
         }
     }
-    let pop_at = |tw: &str, y: i32| -> Ages {
-        if y <= base {
-            inputs.population.get(tw).and_then(|m| m.get(&y)).copied().unwrap_or([0.0; MAX_AGE + 1])
-        } else {
-            pop.get(tw).and_then(|m| m.get(&y)).copied().unwrap_or([0.0; MAX_AGE + 1])
-        }
-    };
 
     // ---- flow rates and intakes ----
-    let schools = &inputs.schools;
     let hist_years = history(base, h);
-    // pooled sums per school unit, township track and county track
     let mut unit_sums: Vec<(usize, Track, FlowSums)> = Vec::new();
-    let mut tw_sums: HashMap<(String, Track), FlowSums> = HashMap::new();
-    let mut county_sums: HashMap<(String, Track), FlowSums> = HashMap::new();
+    let mut tw_sums: HashMap<(usize, Track), FlowSums> = HashMap::new();
+    let mut county_sums: HashMap<(usize, Track), FlowSums> = HashMap::new();
     for (si, s) in schools.iter().enumerate() {
         for (track, u) in &s.units {
             let n = track.grades().len();
             let f = flow_sums(u, n, base, h);
-            tw_sums.entry((s.township.clone(), *track)).or_insert_with(|| FlowSums::new(n)).add(&f);
-            county_sums.entry((s.county.clone(), *track)).or_insert_with(|| FlowSums::new(n)).add(&f);
+            tw_sums.entry((s_tw[si], *track)).or_insert_with(|| FlowSums::new(n)).add(&f);
+            county_sums.entry((s_c[si], *track)).or_insert_with(|| FlowSums::new(n)).add(&f);
             unit_sums.push((si, *track, f));
         }
     }
-    // intake totals in the base year, for shares
-    let mut entry_base: HashMap<(String, Track), f64> = HashMap::new();
-    let mut pre_base: HashMap<String, Vec<f64>> = HashMap::new();
-    for s in schools {
+    // intake in the base year, for shares: 小学 by township, 初中/高中 by county, 学前 by township and grade
+    let mut entry_base: HashMap<(usize, Track), f64> = HashMap::new();
+    let mut pre_base: Vec<[f64; 4]> = vec![[0.0; 4]; ntw];
+    let area_of = |si: usize, track: Track| if track == Track::Pri { s_tw[si] } else { s_c[si] };
+    for (si, s) in schools.iter().enumerate() {
         for (track, u) in &s.units {
-            match track {
-                Track::Pre => {
-                    let v = pre_base.entry(s.township.clone()).or_insert_with(|| vec![0.0; 4]);
-                    for g in 0..4 {
-                        v[g] += sum_year(u, base, g);
-                    }
+            if *track == Track::Pre {
+                for (g, v) in pre_base[s_tw[si]].iter_mut().enumerate() {
+                    *v += sum_year(u, base, g);
                 }
-                Track::Pri => *entry_base.entry((s.township.clone(), *track)).or_default() += sum_year(u, base, 0) - rep_year(u, base, 0),
-                _ => *entry_base.entry((s.county.clone(), *track)).or_default() += sum_year(u, base, 0) - rep_year(u, base, 0),
+            } else {
+                *entry_base.entry((area_of(si, *track), *track)).or_default() += sum_year(u, base, 0) - rep_year(u, base, 0);
             }
         }
     }
@@ -390,102 +459,94 @@ pub fn run(inputs: &Inputs, sc: &Scenario, to: i32) -> Projection {
     for (si, track, f) in &unit_sums {
         let s = &schools[*si];
         let n = track.grades().len();
-        let flow = flow_from(&[f, &tw_sums[&(s.township.clone(), *track)], &county_sums[&(s.county.clone(), *track)]], n);
+        let flow = flow_from(&[f, &tw_sums[&(s_tw[*si], *track)], &county_sums[&(s_c[*si], *track)]], n);
         let u = &s.units[track];
+        let entry_share = || div(sum_year(u, base, 0) - rep_year(u, base, 0), entry_base[&(area_of(*si, *track), *track)]).unwrap_or(0.0);
         let intake = match track {
-            Track::Pre => {
-                let tot = &pre_base[&s.township];
-                Intake::Participation { township: s.township.clone(), share: (0..4).map(|g| div(sum_year(u, base, g), tot[g]).unwrap_or(0.0)).collect() }
-            }
-            Track::Pri => Intake::Township { township: s.township.clone(), share: div(sum_year(u, base, 0) - rep_year(u, base, 0), entry_base[&(s.township.clone(), *track)]).unwrap_or(0.0) },
-            _ => Intake::County { county: s.county.clone(), share: div(sum_year(u, base, 0) - rep_year(u, base, 0), entry_base[&(s.county.clone(), *track)]).unwrap_or(0.0) },
+            Track::Pre => Intake::Participation { tw: s_tw[*si], share: (0..4).map(|g| div(sum_year(u, base, g), pre_base[s_tw[*si]][g]).unwrap_or(0.0)).collect() },
+            Track::Pri => Intake::Township { tw: s_tw[*si], share: entry_share() },
+            _ => Intake::County { c: s_c[*si], share: entry_share() },
         };
         let state = u.enrolled.get(&base).cloned().unwrap_or_else(|| vec![0.0; n]);
         units.push(UnitRun { school: *si, track: *track, flow, intake, state });
     }
     // township participation (学前) and gross intake (小学); county transitions (初中, 普高, 中职)
-    let mut participation: HashMap<String, Vec<f64>> = HashMap::new();
-    let mut gir: HashMap<String, f64> = HashMap::new();
-    let mut transition: HashMap<(String, Track), f64> = HashMap::new();
+    let mut participation: Vec<[f64; 4]> = vec![[0.0; 4]; ntw];
+    let mut gir: Vec<f64> = vec![0.0; ntw];
+    let mut transition: HashMap<(usize, Track), f64> = HashMap::new();
     {
-        let mut pre_num: HashMap<String, Vec<f64>> = HashMap::new();
-        let mut pri_num: HashMap<String, f64> = HashMap::new();
-        let mut tr_num: HashMap<(String, Track), f64> = HashMap::new();
-        let mut tr_den: HashMap<(String, Track), f64> = HashMap::new();
-        for s in schools {
+        let mut pre_num: Vec<[f64; 4]> = vec![[0.0; 4]; ntw];
+        let mut pri_num: Vec<f64> = vec![0.0; ntw];
+        let mut tr_num: HashMap<(usize, Track), f64> = HashMap::new();
+        let mut tr_den: HashMap<(usize, Track), f64> = HashMap::new();
+        for (si, s) in schools.iter().enumerate() {
+            let (tw, c) = (s_tw[si], s_c[si]);
             for (track, u) in &s.units {
                 for y in hist_years.clone() {
                     match track {
                         Track::Pre => {
-                            let v = pre_num.entry(s.township.clone()).or_insert_with(|| vec![0.0; 4]);
-                            for g in 0..4 {
-                                v[g] += sum_year(u, y, g);
+                            for (g, v) in pre_num[tw].iter_mut().enumerate() {
+                                *v += sum_year(u, y, g);
                             }
                         }
                         Track::Pri => {
-                            *pri_num.entry(s.township.clone()).or_default() += sum_year(u, y, 0) - rep_year(u, y, 0);
+                            pri_num[tw] += sum_year(u, y, 0) - rep_year(u, y, 0);
                             // the last grade feeds 初中 next year
                             if u.enrolled.contains_key(&(y - 1)) {
-                                *tr_den.entry((s.county.clone(), Track::Jun)).or_default() += sum_year(u, y - 1, 5);
+                                *tr_den.entry((c, Track::Jun)).or_default() += sum_year(u, y - 1, 5);
                             }
                         }
                         Track::Jun => {
-                            *tr_num.entry((s.county.clone(), Track::Jun)).or_default() += sum_year(u, y, 0) - rep_year(u, y, 0);
+                            *tr_num.entry((c, Track::Jun)).or_default() += sum_year(u, y, 0) - rep_year(u, y, 0);
                             if u.enrolled.contains_key(&(y - 1)) {
-                                *tr_den.entry((s.county.clone(), Track::Gen)).or_default() += sum_year(u, y - 1, 2);
+                                *tr_den.entry((c, Track::Gen)).or_default() += sum_year(u, y - 1, 2);
                             }
                         }
-                        Track::Gen | Track::Voc => *tr_num.entry((s.county.clone(), *track)).or_default() += sum_year(u, y, 0) - rep_year(u, y, 0),
+                        Track::Gen | Track::Voc => *tr_num.entry((c, *track)).or_default() += sum_year(u, y, 0) - rep_year(u, y, 0),
                     }
                 }
             }
         }
-        for tw in &townships {
+        for i in 0..ntw {
             let (mut den_pre, mut den6) = ([0.0; 4], 0.0);
             for y in hist_years.clone() {
-                if let Some(p) = inputs.population.get(&tw.code).and_then(|m| m.get(&y)) {
-                    for g in 0..4 {
-                        den_pre[g] += p[Track::pre_age(g)];
+                if let Some(p) = hist_pop(i, y) {
+                    for (g, d) in den_pre.iter_mut().enumerate() {
+                        *d += p[Track::pre_age(g)];
                     }
                     den6 += p[6];
                 }
             }
-            let num = pre_num.get(&tw.code).cloned().unwrap_or_else(|| vec![0.0; 4]);
-            participation.insert(tw.code.clone(), (0..4).map(|g| div(num[g], den_pre[g]).unwrap_or(0.0)).collect());
-            let g = sc.intake_rate.map(|r| r / 100.0).unwrap_or_else(|| div(pri_num.get(&tw.code).copied().unwrap_or(0.0), den6).unwrap_or(0.0));
-            gir.insert(tw.code.clone(), g);
+            participation[i] = std::array::from_fn(|g| div(pre_num[i][g], den_pre[g]).unwrap_or(0.0));
+            gir[i] = sc.intake_rate.map(|r| r / 100.0).unwrap_or_else(|| div(pri_num[i], den6).unwrap_or(0.0));
         }
-        for c in &counties {
-            let jun = div(tr_num.get(&(c.clone(), Track::Jun)).copied().unwrap_or(0.0), tr_den.get(&(c.clone(), Track::Jun)).copied().unwrap_or(0.0)).unwrap_or(0.0);
-            transition.insert((c.clone(), Track::Jun), sc.pri_to_jun.map(|r| r / 100.0).unwrap_or(jun));
-            let den9 = tr_den.get(&(c.clone(), Track::Gen)).copied().unwrap_or(0.0);
-            let (mut tg, mut tv) = (
-                div(tr_num.get(&(c.clone(), Track::Gen)).copied().unwrap_or(0.0), den9).unwrap_or(0.0),
-                div(tr_num.get(&(c.clone(), Track::Voc)).copied().unwrap_or(0.0), den9).unwrap_or(0.0),
-            );
+        let get = |m: &HashMap<(usize, Track), f64>, c: usize, t: Track| m.get(&(c, t)).copied().unwrap_or(0.0);
+        for c in 0..nc {
+            let jun = div(get(&tr_num, c, Track::Jun), get(&tr_den, c, Track::Jun)).unwrap_or(0.0);
+            transition.insert((c, Track::Jun), sc.pri_to_jun.map(|r| r / 100.0).unwrap_or(jun));
+            let den9 = get(&tr_den, c, Track::Gen);
+            let (mut tg, mut tv) = (div(get(&tr_num, c, Track::Gen), den9).unwrap_or(0.0), div(get(&tr_num, c, Track::Voc), den9).unwrap_or(0.0));
             if let Some(r) = sc.jun_to_sen {
                 let total = tg + tv;
                 let share = if total > 0.0 { tg / total } else { 1.0 };
                 tg = r / 100.0 * share;
                 tv = r / 100.0 * (1.0 - share);
             }
-            transition.insert((c.clone(), Track::Gen), tg);
-            transition.insert((c.clone(), Track::Voc), tv);
+            transition.insert((c, Track::Gen), tg);
+            transition.insert((c, Track::Voc), tv);
         }
     }
-    if townships.iter().any(|t| gir.get(&t.code).is_some_and(|g| *g == 0.0)) && !schools.is_empty() {
+    if (0..areas.tw_regions).any(|i| gir[i] == 0.0 && s_tw.contains(&i)) {
         warnings.push("部分乡镇缺少近年人口或一年级数据，其小学入学按零预测 / some townships lack recent population or grade-1 data: their primary intake projects as zero".into());
     }
 
     // ---- pupils by unit and year ----
-    // states[k] = unit k's pupils by grade for each year base..=to
-    let mut by_year: Vec<Vec<Vec<f64>>> = units.iter().map(|u| vec![u.state.clone()]).collect();
-    // the last grade of the stage below, by county and by township, of a year: what feeds 初中,
-    // 普高 and 中职 the next year
-    fn feeds(units: &[UnitRun], schools: &[School], grades_of: &dyn Fn(&UnitRun) -> Option<Vec<f64>>) -> HashMap<(String, Track), f64> {
-        let mut feed: HashMap<(String, Track), f64> = HashMap::new();
+    // the last grade of the stage below, by county and by township: what feeds 初中, 普高 and
+    // 中职 the next year
+    type Feeds = (HashMap<(usize, Track), f64>, HashMap<(usize, Track), f64>);
+    fn feeds(units: &[UnitRun], s_tw: &[usize], s_c: &[usize], grades_of: &dyn Fn(&UnitRun) -> Option<Vec<f64>>) -> Feeds {
+        let (mut by_c, mut by_tw): Feeds = (HashMap::new(), HashMap::new());
         for u in units {
-            let s = &schools[u.school];
             let Some(g) = grades_of(u) else { continue };
             let (last, dest): (f64, &[Track]) = match u.track {
                 Track::Pri => (g[5], &[Track::Jun]),
@@ -493,99 +554,88 @@ pub fn run(inputs: &Inputs, sc: &Scenario, to: i32) -> Projection {
                 _ => continue,
             };
             for d in dest {
-                *feed.entry((s.county.clone(), *d)).or_default() += last;
-                *feed.entry((s.township.clone(), *d)).or_default() += last;
+                *by_c.entry((s_c[u.school], *d)).or_default() += last;
+                *by_tw.entry((s_tw[u.school], *d)).or_default() += last;
             }
         }
-        feed
+        (by_c, by_tw)
     }
     // the feed behind the base year's intake shares (the year before the base, else the base)
     let feed_ref = {
-        let before = feeds(&units, schools, &|u| schools[u.school].units[&u.track].enrolled.get(&(base - 1)).cloned());
-        let at = feeds(&units, schools, &|u| Some(u.state.clone()));
-        let mut m = at;
-        m.extend(before);
-        m
+        let (_, before) = feeds(&units, &s_tw, &s_c, &|u| schools[u.school].units[&u.track].enrolled.get(&(base - 1)).cloned());
+        let (_, mut at) = feeds(&units, &s_tw, &s_c, &|u| Some(u.state.clone()));
+        at.extend(before);
+        at
     };
-    for t in base + 1..=to {
-        let feed = feeds(&units, schools, &|u| Some(u.state.clone()));
+    let mut by_year: Vec<Vec<Vec<f64>>> = units.iter().map(|u| vec![u.state.clone()]).collect();
+    for k in 1..ny {
+        let (feed_c, feed_tw) = feeds(&units, &s_tw, &s_c, &|u| Some(u.state.clone()));
         // a school's share of its county's intake follows its township's feed: a township whose
         // sixth-graders grew sends more to its junior school
-        let mut weight: HashMap<usize, f64> = HashMap::new();
-        let mut weight_sum: HashMap<(String, Track), f64> = HashMap::new();
-        for (k, u) in units.iter().enumerate() {
-            if let Intake::County { county, share } = &u.intake {
-                let tw = &schools[u.school].township;
-                let key = (tw.clone(), u.track);
-                let g = match (feed.get(&key), feed_ref.get(&key)) {
+        let mut weight: Vec<f64> = vec![0.0; units.len()];
+        let mut weight_sum: HashMap<(usize, Track), f64> = HashMap::new();
+        for (j, u) in units.iter().enumerate() {
+            if let Intake::County { c, share } = &u.intake {
+                let key = (s_tw[u.school], u.track);
+                let g = match (feed_tw.get(&key), feed_ref.get(&key)) {
                     (Some(now), Some(then)) if *then > 0.0 => now / then,
                     _ => 1.0,
                 };
-                weight.insert(k, share * g);
-                *weight_sum.entry((county.clone(), u.track)).or_default() += share * g;
+                weight[j] = share * g;
+                *weight_sum.entry((*c, u.track)).or_default() += share * g;
             }
         }
-        for (k, u) in units.iter_mut().enumerate() {
+        for (j, u) in units.iter_mut().enumerate() {
             let n = u.state.len();
             let first = match &u.intake {
-                Intake::Participation { township, share } => {
-                    let p = pop_at(township, t);
-                    let part = &participation[township];
+                Intake::Participation { tw, share } => {
+                    let p = &pops[*tw][k];
+                    let part = &participation[*tw];
                     u.state = (0..n).map(|g| part[g] * p[Track::pre_age(g)] * share[g]).collect();
-                    by_year[k].push(u.state.clone());
+                    by_year[j].push(u.state.clone());
                     continue;
                 }
-                Intake::Township { township, share } => gir.get(township).copied().unwrap_or(0.0) * pop_at(township, t)[6] * share,
-                Intake::County { county, .. } => {
-                    let key = (county.clone(), u.track);
-                    let w = div(weight[&k], weight_sum.get(&key).copied().unwrap_or(0.0)).unwrap_or(0.0);
-                    transition.get(&key).copied().unwrap_or(0.0) * feed.get(&key).copied().unwrap_or(0.0) * w
+                Intake::Township { tw, share } => gir[*tw] * pops[*tw][k][6] * share,
+                Intake::County { c, .. } => {
+                    let key = (*c, u.track);
+                    let w = div(weight[j], weight_sum.get(&key).copied().unwrap_or(0.0)).unwrap_or(0.0);
+                    transition.get(&key).copied().unwrap_or(0.0) * feed_c.get(&key).copied().unwrap_or(0.0) * w
                 }
             };
-            let prev = u.state.clone();
+            let prev = std::mem::take(&mut u.state);
             let mut next = vec![0.0; n];
             next[0] = first + prev[0] * u.flow.repetition[0];
             for g in 1..n {
                 next[g] = prev[g - 1] * u.flow.promotion[g - 1] + prev[g] * u.flow.repetition[g];
             }
             u.state = next;
-            by_year[k].push(u.state.clone());
+            by_year[j].push(u.state.clone());
         }
     }
+    // school-age population of a stage: township and county, by year index
+    let band_tw = |i: usize, st: Stage, k: usize| -> f64 {
+        let (lo, hi) = st.ages();
+        band(&pops[i][k], lo, hi)
+    };
     // GER targets rescale the reported pupils of a stage in each county to the target's path
-    let years: Vec<i32> = (base..=to).collect();
-    let mut factor: HashMap<(String, Stage, i32), f64> = HashMap::new();
+    let mut factor: HashMap<(usize, Stage), Vec<f64>> = HashMap::new();
     for (stage, target) in [(Stage::Pre, sc.pre_ger_target), (Stage::Sen, sc.sen_ger_target)] {
         let Some(target) = target else { continue };
-        for c in &counties {
-            let (lo, hi) = stage.ages();
-            let pop_band = |y: i32| -> f64 { townships.iter().filter(|t| t.parent.as_ref() == Some(c)).map(|t| band(&pop_at(&t.code, y), lo, hi)).sum() };
-            let pupils = |i: usize| -> f64 {
-                units.iter().enumerate().filter(|(_, u)| u.track.stage() == stage && &schools[u.school].county == c).map(|(k, _)| by_year[k][i].iter().sum::<f64>()).sum()
-            };
-            let Some(g0) = div(pupils(0), pop_band(base)) else { continue };
-            for (i, y) in years.iter().enumerate().skip(1) {
-                let want = path(g0, target.value / 100.0, base, target.year, *y) * pop_band(*y);
-                if let Some(f) = div(want, pupils(i)) {
-                    factor.insert((c.clone(), stage, *y), f);
-                }
+        let mut pupils = vec![vec![0.0; ny]; nc];
+        for (j, u) in units.iter().enumerate().filter(|(_, u)| u.track.stage() == stage) {
+            for k in 0..ny {
+                pupils[s_c[u.school]][k] += by_year[j][k].iter().sum::<f64>();
             }
+        }
+        for c in 0..nc {
+            let pop_band = |k: usize| -> f64 { areas.c_tws[c].iter().map(|i| band_tw(*i, stage, k)).sum() };
+            let Some(g0) = div(pupils[c][0], pop_band(0)) else { continue };
+            let f: Vec<f64> = (0..ny).map(|k| if k == 0 { 1.0 } else { div(path(g0, target.value / 100.0, base, target.year, years[k]) * pop_band(k), pupils[c][k]).unwrap_or(1.0) }).collect();
+            factor.insert((c, stage), f);
         }
     }
 
     // ---- derived figures per school, then townships and counties ----
-    #[derive(Default, Clone)]
-    struct Acc {
-        enrolled: f64,
-        classes_needed: f64,
-        places: f64,
-        gap: f64,
-        spare: f64,
-        big: f64,
-        kept: f64,
-        need: f64,
-        avail: f64,
-    }
     let class_size = |s: &School, track: Track, g: usize| -> f64 {
         let std = standard_class_size(&s.ty, track, g);
         if s.ty == "教学点" {
@@ -597,74 +647,87 @@ pub fn run(inputs: &Inputs, sc: &Scenario, to: i32) -> Projection {
             _ => Scenario::stage_value(&sc.class_size, &defaults.class_size, track.stage()),
         }
     };
-    // projects: places by school and stage from their finishing year; unlocated by county/township
+    // projects: places by school and stage from their finishing year; unlocated ones by the
+    // township or county of their plan
     let mut project_places: HashMap<(usize, Stage), Vec<(i32, f64)>> = HashMap::new();
-    let mut unlocated: HashMap<(String, Stage), Vec<(i32, f64)>> = HashMap::new();
+    let mut unlocated_tw: HashMap<(usize, Stage), Vec<(i32, f64)>> = HashMap::new();
+    let mut unlocated_c: HashMap<(usize, Stage), Vec<(i32, f64)>> = HashMap::new();
     if sc.include_projects {
         let idx: HashMap<&str, usize> = schools.iter().enumerate().map(|(i, s)| (s.id.as_str(), i)).collect();
         for p in &inputs.projects {
             if p.places <= 0.0 {
                 continue;
             }
-            match idx.get(p.school_id.as_str()) {
-                Some(&i) => {
-                    let s = &schools[i];
-                    let stages = s.stages();
-                    let named = p.stage_from_name().filter(|st| stages.contains(st));
-                    let split: Vec<(Stage, f64)> = match named {
-                        Some(st) => vec![(st, 1.0)],
-                        None => {
-                            let total: f64 = s.places.values().sum();
-                            if total > 0.0 {
-                                s.places.iter().map(|(st, v)| (*st, v / total)).collect()
-                            } else {
-                                stages.first().map(|st| vec![(*st, 1.0)]).unwrap_or_default()
-                            }
+            if let Some(&i) = idx.get(p.school_id.as_str()) {
+                let s = &schools[i];
+                let stages = s.stages();
+                let split: Vec<(Stage, f64)> = match p.stage_from_name().filter(|st| stages.contains(st)) {
+                    Some(st) => vec![(st, 1.0)],
+                    None => {
+                        let total: f64 = s.places.values().sum();
+                        if total > 0.0 {
+                            s.places.iter().map(|(st, v)| (*st, v / total)).collect()
+                        } else {
+                            stages.first().map(|st| vec![(*st, 1.0)]).unwrap_or_default()
                         }
-                    };
-                    for (st, w) in split {
-                        project_places.entry((i, st)).or_default().push((p.year, p.places * w));
                     }
+                };
+                for (st, w) in split {
+                    project_places.entry((i, st)).or_default().push((p.year, p.places * w));
                 }
-                None => match p.stage_from_name() {
-                    Some(st) if !p.region.is_empty() => unlocated.entry((p.region.clone(), st)).or_default().push((p.year, p.places)),
-                    _ => warnings.push(format!(
-                        "项目 {} “{}” 的学校不在数据中且无法判断学段或区域，其新增学位未计入 / project {} \"{}\": its school is not in the data and its stage or region is unknown, its places are not counted",
-                        p.project, p.name, p.project, p.name
-                    )),
-                },
+                continue;
+            }
+            match (p.stage_from_name(), areas.tw_index.get(&p.region), areas.c_index.get(&p.region)) {
+                (Some(st), Some(t), _) => unlocated_tw.entry((*t, st)).or_default().push((p.year, p.places)),
+                (Some(st), None, Some(c)) => unlocated_c.entry((*c, st)).or_default().push((p.year, p.places)),
+                _ => warnings.push(format!(
+                    "项目 {} “{}” 的学校不在数据中且无法判断学段或区域，其新增学位未计入 / project {} \"{}\": its school is not in the data and its stage or region is unknown, its places are not counted",
+                    p.project, p.name, p.project, p.name
+                )),
             }
         }
     }
     let added = |v: Option<&Vec<(i32, f64)>>, t: i32| -> f64 { v.map(|v| v.iter().filter(|(y, _)| *y <= t).map(|x| x.1).sum()).unwrap_or(0.0) };
-    let mut school_acc: BTreeMap<(usize, Stage, i32), Acc> = BTreeMap::new();
-    let mut grades: BTreeMap<(String, i32, Track), Vec<f64>> = BTreeMap::new();
-    for (k, u) in units.iter().enumerate() {
-        let s = &schools[u.school];
+    let retire = |m: &crate::inputs::StaffMember, t: i32| -> bool {
+        let age = if m.female { sc.retire_age_female } else { sc.retire_age_male } as i32;
+        t > base && m.birth_year.is_some_and(|b| b + age <= t)
+    };
+    // grades by area (townships 0..ntw, counties ntw..) and track, by year and grade
+    let mut grades: HashMap<(usize, Track), Vec<Vec<f64>>> = HashMap::new();
+    // per school: its stages' sums by year
+    let mut school_acc: Vec<Vec<(Stage, Vec<Acc>)>> = schools.iter().map(|s| s.stages().into_iter().map(|st| (st, vec![Acc::default(); ny])).collect()).collect();
+    for (j, u) in units.iter().enumerate() {
+        let si = u.school;
+        let s = &schools[si];
         let stage = u.track.stage();
-        for (i, y) in years.iter().enumerate() {
-            let f = factor.get(&(s.county.clone(), stage, *y)).copied().unwrap_or(1.0);
-            let pupils: Vec<f64> = by_year[k][i].iter().map(|x| x * f).collect();
-            for scope in [&s.township, &s.county] {
-                let v = grades.entry((scope.clone(), *y, u.track)).or_insert_with(|| vec![0.0; pupils.len()]);
-                for (g, p) in pupils.iter().enumerate() {
-                    v[g] += p;
+        let f = factor.get(&(s_c[si], stage));
+        let base_classes = s.classes.get(&u.track);
+        let n = u.state.len();
+        for area in [s_tw[si], ntw + s_c[si]] {
+            let v = grades.entry((area, u.track)).or_insert_with(|| vec![vec![0.0; n]; ny]);
+            for k in 0..ny {
+                let fk = f.map(|f| f[k]).unwrap_or(1.0);
+                for g in 0..n {
+                    v[k][g] += by_year[j][k][g] * fk;
                 }
             }
-            let a = school_acc.entry((u.school, stage, *y)).or_default();
-            a.enrolled += pupils.iter().sum::<f64>();
-            let base_classes = s.classes.get(&u.track);
-            for (g, p) in pupils.iter().enumerate() {
-                let n = round_half_up(*p, 0);
+        }
+        let accs = &mut school_acc[si].iter_mut().find(|x| x.0 == stage).expect("the school's stage").1;
+        for k in 0..ny {
+            let fk = f.map(|f| f[k]).unwrap_or(1.0);
+            let a = &mut accs[k];
+            for g in 0..n {
+                let p = by_year[j][k][g] * fk;
+                a.enrolled += p;
+                let n = round_half_up(p, 0);
                 if n <= 0.0 {
                     continue;
                 }
-                let size = class_size(s, u.track, g);
-                a.classes_needed += (n / size).ceil();
+                a.classes_needed += (n / class_size(s, u.track, g)).ceil();
                 // "if nothing changes": the grade keeps its classes of the base year
                 let c = base_classes.map(|c| c[g]).filter(|c| *c > 0.0).unwrap_or_else(|| (n / standard_class_size(&s.ty, u.track, g)).ceil());
                 a.kept += c;
-                if i > 0 {
+                if k > 0 {
                     let q = (n / c).floor();
                     let r = n - q * c;
                     a.big += if q + 1.0 >= 56.0 { r } else { 0.0 } + if q >= 56.0 { c - r } else { 0.0 };
@@ -672,109 +735,81 @@ pub fn run(inputs: &Inputs, sc: &Scenario, to: i32) -> Projection {
             }
         }
     }
-    let retire = |m: &crate::inputs::StaffMember, t: i32| -> bool {
-        let age = if m.female { sc.retire_age_female } else { sc.retire_age_male } as i32;
-        t > base && m.birth_year.is_some_and(|b| b + age <= t)
-    };
-    for ((si, stage, y), a) in school_acc.iter_mut() {
-        let s = &schools[*si];
-        if *y == base {
-            a.big = s.big_classes.get(stage).copied().unwrap_or(0.0);
-        }
-        a.places = s.places.get(stage).copied().unwrap_or(0.0) + added(project_places.get(&(*si, *stage)), *y);
-        let e = round_half_up(a.enrolled, 0);
-        a.gap = (e - a.places).max(0.0);
-        a.spare = (a.places - e).max(0.0);
-        let ratio = Scenario::stage_value(&sc.staff_ratio, &defaults.staff_ratio, *stage);
-        a.need = if e > 0.0 { (e / ratio).ceil() } else { 0.0 };
-        a.avail = s.staff.iter().filter(|m| m.stage == *stage && !retire(m, *y)).count() as f64;
-    }
-    // schools' own stages even without pupils (places, staff) in every year
+    let mut tw_acc: Vec<Vec<Vec<Acc>>> = vec![vec![vec![Acc::default(); ny]; 4]; ntw];
     for (si, s) in schools.iter().enumerate() {
-        for st in s.stages() {
-            for y in &years {
-                school_acc.entry((si, st, *y)).or_insert_with(|| {
-                    let places = s.places.get(&st).copied().unwrap_or(0.0) + added(project_places.get(&(si, st)), *y);
-                    Acc { places, spare: places, avail: s.staff.iter().filter(|m| m.stage == st && !retire(m, *y)).count() as f64, ..Acc::default() }
-                });
+        for (stage, accs) in school_acc[si].iter_mut() {
+            let ratio = Scenario::stage_value(&sc.staff_ratio, &defaults.staff_ratio, *stage);
+            let base_places = s.places.get(stage).copied().unwrap_or(0.0);
+            let extra = project_places.get(&(si, *stage));
+            for (k, a) in accs.iter_mut().enumerate() {
+                let y = years[k];
+                if k == 0 {
+                    a.big = s.big_classes.get(stage).copied().unwrap_or(0.0);
+                }
+                a.places = base_places + added(extra, y);
+                let e = round_half_up(a.enrolled, 0);
+                a.gap = (e - a.places).max(0.0);
+                a.spare = (a.places - e).max(0.0);
+                a.need = if e > 0.0 { (e / ratio).ceil() } else { 0.0 };
+                a.avail = s.staff.iter().filter(|m| m.stage == *stage && !retire(m, y)).count() as f64;
+                tw_acc[s_tw[si]][stage.index()][k].add(a);
             }
         }
     }
-    let mut tw_acc: BTreeMap<(String, Stage, i32), Acc> = BTreeMap::new();
-    for ((si, stage, y), a) in &school_acc {
-        let t = tw_acc.entry((schools[*si].township.clone(), *stage, *y)).or_default();
-        t.enrolled += a.enrolled;
-        t.classes_needed += a.classes_needed;
-        t.places += a.places;
-        t.big += a.big;
-        t.kept += a.kept;
-        t.need += a.need;
-        t.avail += a.avail;
-    }
-    // townships with children but no school of a stage still show their children
-    for tw in &townships {
+    let mut county_acc: Vec<Vec<Vec<Acc>>> = vec![vec![vec![Acc::default(); ny]; 4]; nc];
+    for (i, by_stage) in tw_acc.iter_mut().enumerate() {
         for st in Stage::ALL {
-            for y in &years {
-                tw_acc.entry((tw.code.clone(), st, *y)).or_default();
+            let extra = unlocated_tw.get(&(i, st));
+            for (k, a) in by_stage[st.index()].iter_mut().enumerate() {
+                a.places += added(extra, years[k]);
+                let e = round_half_up(a.enrolled, 0);
+                a.gap = (e - a.places).max(0.0);
+                a.spare = (a.places - e).max(0.0);
+                let c = &mut county_acc[areas.tw_county[i]][st.index()][k];
+                c.add(a);
+                c.gap += a.gap;
+                c.spare += a.spare;
             }
         }
     }
-    let mut county_acc: BTreeMap<(String, Stage, i32), Acc> = BTreeMap::new();
-    let county_of_tw = |code: &str| -> String { inputs.regions.get(code).and_then(|r| r.parent.clone()).unwrap_or_else(|| code.chars().take(6).collect()) };
-    for ((tw, stage, y), a) in tw_acc.iter_mut() {
-        a.places += added(unlocated.get(&(tw.clone(), *stage)), *y);
-        let e = round_half_up(a.enrolled, 0);
-        a.gap = (e - a.places).max(0.0);
-        a.spare = (a.places - e).max(0.0);
-        let c = county_acc.entry((county_of_tw(tw), *stage, *y)).or_default();
-        c.enrolled += a.enrolled;
-        c.classes_needed += a.classes_needed;
-        c.places += a.places;
-        c.gap += a.gap;
-        c.spare += a.spare;
-        c.big += a.big;
-        c.kept += a.kept;
-        c.need += a.need;
-        c.avail += a.avail;
-    }
-    for ((c, stage, y), a) in county_acc.iter_mut() {
-        // a new school whose township is unknown serves the county's shortage
-        let extra = added(unlocated.get(&(c.clone(), *stage)), *y);
-        a.places += extra;
-        let used = extra.min(a.gap);
-        a.gap -= used;
-        a.spare += extra - used;
+    for (c, by_stage) in county_acc.iter_mut().enumerate() {
+        for st in Stage::ALL {
+            let extra = unlocated_c.get(&(c, st));
+            for (k, a) in by_stage[st.index()].iter_mut().enumerate() {
+                // a new school whose township is unknown serves the county's shortage
+                let x = added(extra, years[k]);
+                a.places += x;
+                let used = x.min(a.gap);
+                a.gap -= used;
+                a.spare += x - used;
+            }
+        }
     }
 
     // ---- rows ----
     let name_of = |code: &str| inputs.regions.get(code).map(|r| r.name.clone()).unwrap_or_else(|| code.to_string());
-    let cost = |stage: Stage| {
-        (
-            Scenario::stage_value(&sc.cost_per_pupil, &defaults.cost_per_pupil, stage) / 10000.0,
-            Scenario::stage_value(&sc.cost_per_place, &defaults.cost_per_place, stage) / 10000.0,
-        )
-    };
-    let mut rows = Vec::new();
-    let mut emit = |scope: String, scope_name: String, level: &'static str, parent: Option<String>, stage: Stage, series: Vec<(i32, Acc)>, pop_band: Option<Vec<f64>>| {
-        let (per_pupil, per_place) = cost(stage);
+    let mut rows = Vec::with_capacity((nc + ntw) * 4 * ny + school_acc.iter().map(|x| x.len()).sum::<usize>() * ny);
+    let mut emit = |scope: &str, scope_name: &str, level: &'static str, parent: Option<&str>, stage: Stage, series: &[Acc], pop_band: Option<&dyn Fn(usize) -> f64>| {
+        let per_pupil = Scenario::stage_value(&sc.cost_per_pupil, &defaults.cost_per_pupil, stage) / 10000.0;
+        let per_place = Scenario::stage_value(&sc.cost_per_place, &defaults.cost_per_place, stage) / 10000.0;
         let mut max_gap = 0.0f64;
         let mut prev_short = 0.0f64;
-        for (i, (y, a)) in series.into_iter().enumerate() {
+        for (k, a) in series.iter().enumerate() {
             let enrolled = round_half_up(a.enrolled, 0);
             let short = (a.need - a.avail).max(0.0);
-            let recruitment = if i == 0 { 0.0 } else { (short - prev_short).max(0.0) };
+            let recruitment = if k == 0 { 0.0 } else { (short - prev_short).max(0.0) };
             prev_short = short;
-            let construction = if i == 0 { 0.0 } else { (a.gap - max_gap).max(0.0) * per_place };
+            let construction = if k == 0 { 0.0 } else { (a.gap - max_gap).max(0.0) * per_place };
             max_gap = max_gap.max(a.gap);
             let operating = enrolled * per_pupil;
             rows.push(Row {
-                scope: scope.clone(),
-                scope_name: scope_name.clone(),
+                scope: scope.to_string(),
+                scope_name: scope_name.to_string(),
                 level,
-                parent: parent.clone(),
-                year: y,
+                parent: parent.map(str::to_string),
+                year: years[k],
                 stage: stage.name(),
-                school_age_pop: pop_band.as_ref().map(|p| round_half_up(p[i], 0)),
+                school_age_pop: pop_band.map(|p| round_half_up(p(k), 0)),
                 enrolled,
                 classes_needed: a.classes_needed,
                 places: round_half_up(a.places, 0),
@@ -791,53 +826,48 @@ pub fn run(inputs: &Inputs, sc: &Scenario, to: i32) -> Projection {
             });
         }
     };
-    let series_of = |m: &BTreeMap<(String, Stage, i32), Acc>, code: &str, st: Stage| -> Vec<(i32, Acc)> {
-        years.iter().map(|y| (*y, m.get(&(code.to_string(), st, *y)).cloned().unwrap_or_default())).collect()
-    };
-    for c in &counties {
+    for (c, code) in areas.counties.iter().enumerate() {
+        let name = name_of(code);
         for st in Stage::ALL {
-            let (lo, hi) = st.ages();
-            let band_c: Vec<f64> = years.iter().map(|y| townships.iter().filter(|t| t.parent.as_ref() == Some(c)).map(|t| band(&pop_at(&t.code, *y), lo, hi)).sum()).collect();
-            emit(c.clone(), name_of(c), "county", None, st, series_of(&county_acc, c, st), Some(band_c));
+            let band_c = |k: usize| -> f64 { areas.c_tws[c].iter().map(|i| band_tw(*i, st, k)).sum() };
+            emit(code, &name, "county", None, st, &county_acc[c][st.index()], Some(&band_c));
         }
     }
-    let tw_codes: Vec<String> = {
-        let mut v: Vec<String> = tw_acc.keys().map(|k| k.0.clone()).collect();
-        v.dedup();
-        v
-    };
-    for tw in &tw_codes {
+    for (i, code) in areas.tw.iter().enumerate() {
+        let name = name_of(code);
         for st in Stage::ALL {
-            let (lo, hi) = st.ages();
-            let band_t: Vec<f64> = years.iter().map(|y| band(&pop_at(tw, *y), lo, hi)).collect();
-            emit(tw.clone(), name_of(tw), "township", Some(county_of_tw(tw)), st, series_of(&tw_acc, tw, st), Some(band_t));
+            let band_t = |k: usize| band_tw(i, st, k);
+            emit(code, &name, "township", Some(&areas.counties[areas.tw_county[i]]), st, &tw_acc[i][st.index()], Some(&band_t));
         }
     }
     for (si, s) in schools.iter().enumerate() {
-        for st in s.stages() {
-            let series: Vec<(i32, Acc)> = years.iter().map(|y| (*y, school_acc.get(&(si, st, *y)).cloned().unwrap_or_default())).collect();
-            emit(s.id.clone(), s.name.clone(), "school", Some(s.township.clone()), st, series, None);
+        for (st, accs) in &school_acc[si] {
+            emit(&s.id, &s.name, "school", Some(&s.township), *st, accs, None);
         }
     }
 
     // ---- population rows ----
     let mut population = Vec::new();
-    for c in &counties {
-        for y in &years {
+    let rounded = |a: &Ages| a.iter().map(|x| round_half_up(*x, 0)).collect::<Vec<f64>>();
+    for (c, code) in areas.counties.iter().enumerate() {
+        let name = name_of(code);
+        for k in 0..ny {
             let mut ages = [0.0; MAX_AGE + 1];
-            for t in townships.iter().filter(|t| t.parent.as_ref() == Some(c)) {
-                let p = pop_at(&t.code, *y);
-                for a in 0..=MAX_AGE {
-                    ages[a] += p[a];
+            for i in &areas.c_tws[c] {
+                for (a, x) in ages.iter_mut().enumerate() {
+                    *x += pops[*i][k][a];
                 }
             }
-            population.push(PopRow { scope: c.clone(), scope_name: name_of(c), level: "county", year: *y, ages: ages.iter().map(|x| round_half_up(*x, 0)).collect() });
+            population.push(PopRow { scope: code.clone(), scope_name: name.clone(), level: "county", year: years[k], ages: rounded(&ages) });
         }
     }
-    for t in &townships {
-        for y in &years {
-            population.push(PopRow { scope: t.code.clone(), scope_name: t.name.clone(), level: "township", year: *y, ages: pop_at(&t.code, *y).iter().map(|x| round_half_up(*x, 0)).collect() });
+    for i in 0..areas.tw_regions {
+        let name = name_of(&areas.tw[i]);
+        for k in 0..ny {
+            population.push(PopRow { scope: areas.tw[i].clone(), scope_name: name.clone(), level: "township", year: years[k], ages: rounded(&pops[i][k]) });
         }
     }
+    let area_code = |a: usize| if a < ntw { areas.tw[a].clone() } else { areas.counties[a - ntw].clone() };
+    let grades = grades.into_iter().map(|((a, t), v)| ((area_code(a), t), v)).collect();
     Projection { base_year: base, to, rows, population, grades, warnings }
 }

@@ -116,7 +116,7 @@ fn close(a: f64, b: f64) {
 #[test]
 fn primary_pupils_move_one_grade_a_year_with_the_recorded_rates() {
     let p = run(&inputs(), &scenario(), 2026);
-    let g = |y: i32| p.grades[&(TW.to_string(), y, eduplan_project::Track::Pri)].clone();
+    let g = |y: i32| p.grade(TW, y, eduplan_project::Track::Pri).unwrap().clone();
     // promotion g→g+1 = (E_{g+1}(2024) − R_{g+1}) / E_g(2023): 98/100, 94/96, 90/92, 86/88, 82/84;
     // repetition of grade 1 = 2/100; gross intake = 98 entrants / 100 six-year-olds
     let y25 = g(2025);
@@ -155,7 +155,7 @@ fn primary_pupils_move_one_grade_a_year_with_the_recorded_rates() {
 #[test]
 fn junior_intake_comes_from_last_years_sixth_grade() {
     let p = run(&inputs(), &scenario(), 2025);
-    let j = &p.grades[&(COUNTY.to_string(), 2025, eduplan_project::Track::Jun)];
+    let j = p.grade(COUNTY, 2025, eduplan_project::Track::Jun).unwrap();
     // transition = 85 entrants of grade 7 in 2024 / 80 pupils of grade 6 in 2023 = 1.0625;
     // 2025's grade 7 = 1.0625 × 82 (grade 6 of 2024), not × grade 6 of 2025
     close(j[0], 1.0625 * 82.0);
