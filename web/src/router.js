@@ -12,6 +12,7 @@ import SupervisionPage from './pages/SupervisionPage.vue'
 import DataPage from './pages/DataPage.vue'
 import FindingsPage from './pages/FindingsPage.vue'
 import PlansPage from './pages/PlansPage.vue'
+import ProjectionsPage from './pages/ProjectionsPage.vue'
 
 const routes = [
   { path: '/login', name: 'login', component: LoginPage, meta: { public: true } },
@@ -24,6 +25,7 @@ const routes = [
       { path: 'schools/:id', name: 'school', component: SchoolPage, props: true },
       { path: 'indicators', name: 'indicators', component: IndicatorsPage },
       { path: 'plans', name: 'plans', component: PlansPage },
+      { path: 'projections', name: 'projections', component: ProjectionsPage },
       { path: 'supervision', name: 'supervision', component: SupervisionPage },
       { path: 'findings', name: 'findings', component: FindingsPage },
       { path: 'data', name: 'data', component: DataPage },
@@ -35,7 +37,8 @@ const routes = [
 const router = createRouter({
   history: createWebHistory('/'),
   routes,
-  scrollBehavior: () => ({ top: 0 }),
+  // A new page starts at the top; a page keeping its filters in the query (router.replace) stays put.
+  scrollBehavior: (to, from) => (from && from.matched.length && to.path === from.path ? false : { top: 0 }),
 })
 
 router.beforeEach(async (to) => {

@@ -795,6 +795,17 @@ async fn demo(db: &str, port: u16, seed: u64, keep: bool) -> Result<()> {
     }
     store.upsert_user("admin", "系统管理员", "admin123", Role::Admin, ScopeKind::All, "").await?;
     store.upsert_user("dudao", "督导室", "dudao123", Role::Supervisor, ScopeKind::All, "").await?;
+    // projection scenarios to compare with the baseline (基准)
+    if store.scenarios().await?.is_empty() {
+        for (name, params) in [
+            ("低生育", r#"{"description":"出生人口每年减少 5%","births":{"mode":"change","change_pct":-5}}"#),
+            ("城镇化加速", r#"{"description":"每年 3% 的乡村儿童随迁进城","urbanisation_pct":3}"#),
+            ("普及攻坚", r#"{"description":"2027 年学前三年毛入园率、高中阶段毛入学率均达到 95%","pre_ger_target":{"value":95,"year":2027},"sen_ger_target":{"value":95,"year":2027}}"#),
+        ] {
+            eduplan_project::Scenario::from_json(params).map_err(|e| anyhow::anyhow!("demo scenario {name}: {e}"))?;
+            store.save_scenario(name, params, "demo").await?;
+        }
+    }
     if store.findings(&Default::default()).await?.is_empty() {
         if let Err(e) = demo_findings(&store).await {
             eprintln!("演示整改问题未生成 / demo findings not created: {e:#}");
