@@ -268,6 +268,46 @@ enum LayoutCmd {
         #[arg(long, default_value = "json")]
         format: String,
     },
+    /// Plan the county's school network for a stage and projection year (布局规划): where to
+    /// build, which schools to keep or close, the attendance zones, before/after figures.
+    Solve {
+        /// 学前 | 小学 | 初中 | 高中.
+        #[arg(long, default_value = "小学")]
+        stage: String,
+        /// Projection year planned for (default: base year + 5).
+        #[arg(long)]
+        year: Option<i32>,
+        /// Projection scenario (default 基准).
+        #[arg(long)]
+        scenario: Option<String>,
+        /// County (default: the data's first).
+        #[arg(long)]
+        region: Option<String>,
+        /// New schools to open (default: the fewest that give every child a place).
+        #[arg(long)]
+        add: Option<usize>,
+        /// 最远上学距离 in km (default by stage: 1.5, 3, 5, 10).
+        #[arg(long)]
+        max_km: Option<f64>,
+        /// Existing schools may close (撤并).
+        #[arg(long)]
+        allow_close: bool,
+        /// capacitated | pmedian.
+        #[arg(long, default_value = "capacitated")]
+        objective: String,
+        /// Site ids ruled out, comma-separated.
+        #[arg(long)]
+        exclude: Option<String>,
+        /// Demand grid spacing in km.
+        #[arg(long)]
+        grid_km: Option<f64>,
+        /// table | json | geojson (the zones).
+        #[arg(long, default_value = "table")]
+        format: String,
+        /// Output file (default standard output).
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -985,6 +1025,45 @@ async fn run(cli: Cli) -> Result<()> {
         Cmd::Project(args) => {
             let store = Store::open(&db).await?;
             project_cmd(&store, args).await
+        }
+        Cmd::Layout { cmd: LayoutCmd::Solve { stage, year, scenario, region, add, max_km, allow_close, objective, exclude, grid_km, format, out } } => {
+            let store = Store::open(&db).await?;
+            let q = eduplan_server::layout::LayoutQuery { stage: Some(stage), year, scenario, region, add, max_km, allow_close: Some(allow_close), objective: Some(objective), exclude, grid_km };
+            let v = eduplan_server::layout::solve(&store, &q).await?;
+            let text = match format.as_str() {
+                "json" => serde_json::to_string_pretty(&v)? + "\n",
+                "geojson" => serde_json::to_string_pretty(&v["zones"])? + "\n",
+                "table" => {
+                    let f = |x: &serde_json::Value| x.as_f64().map(eduplan_core::data::fmt_num).unwrap_or_default();
+                    let mut s = format!(
+                        "{} {} 年 · 情景 {} · 县 {} · 新建 {} 所 · 最远 {} km · 求解 {} 目标 {:.1} 下界 {:.1} 间隙 {:.2}% {:.2} s\n",
+                        v["stage"].as_str().unwrap_or(""), v["year"], v["scenario"].as_str().unwrap_or(""), v["region"].as_str().unwrap_or(""), v["params"]["add"], v["params"]["max_km"],
+                        v["solution"]["kind"].as_str().unwrap_or(""), v["solution"]["objective"].as_f64().unwrap_or(0.0), v["solution"]["lower_bound"].as_f64().unwrap_or(0.0),
+                        v["solution"]["gap"].as_f64().unwrap_or(0.0) * 100.0, v["solution"]["seconds"].as_f64().unwrap_or(0.0)
+                    );
+                    s.push_str(&format!("{:<16} {:>10} {:>10}\n", "", "现状 before", "方案 after"));
+                    for (k, zh) in [("mean_km", "平均距离 km"), ("max_km", "最远距离 km"), ("beyond_limit", "超距儿童"), ("place_gap", "学位缺口"), ("big_classes", "大班额班级")] {
+                        s.push_str(&format!("{:<16} {:>10} {:>10}\n", zh, f(&v["before"][k]), f(&v["after"][k])));
+                    }
+                    for site in v["sites"].as_array().into_iter().flatten().filter(|x| x["status"] != "unused") {
+                        s.push_str(&format!(
+                            "{:<8} {:<12} {:<20} 学位 {:>6} 现状 {:>7} 方案 {:>7} ({:.4}, {:.4})\n",
+                            site["status"].as_str().unwrap_or(""), site["id"].as_str().unwrap_or(""), site["name"].as_str().unwrap_or(""), f(&site["capacity"]),
+                            f(&site["load_before"]), f(&site["load_after"]), site["lon"].as_f64().unwrap_or(0.0), site["lat"].as_f64().unwrap_or(0.0)
+                        ));
+                    }
+                    for w in v["warnings"].as_array().into_iter().flatten() {
+                        s.push_str(&format!("注意 / note: {}\n", w.as_str().unwrap_or("")));
+                    }
+                    s
+                }
+                other => bail!("--format must be table, json or geojson (not {other})"),
+            };
+            match out {
+                Some(p) => std::fs::write(p, text)?,
+                None => print!("{text}"),
+            }
+            Ok(())
         }
         Cmd::Plan { cmd } => {
             let store = Store::open(&db).await?;

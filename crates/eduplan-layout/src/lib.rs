@@ -20,6 +20,7 @@ pub mod geo;
 mod json;
 pub mod matrix;
 pub mod model;
+pub mod network;
 pub mod orlib;
 pub mod pcenter;
 pub mod pmedian;

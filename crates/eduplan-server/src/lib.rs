@@ -10,6 +10,7 @@ pub mod auth;
 pub mod error;
 pub mod findings;
 pub mod indicators;
+pub mod layout;
 pub mod openapi;
 pub mod plans;
 pub mod projections;
@@ -91,6 +92,7 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("get", "/api/projections/xlsx"),
     ("get", "/api/projections/reach"),
     ("get", "/api/projections/backtest"),
+    ("get", "/api/layout"),
     ("get", "/api/scenarios"),
     ("put", "/api/scenarios/{name}"),
     ("delete", "/api/scenarios/{name}"),
@@ -147,6 +149,7 @@ pub fn router(store: Store) -> Router {
         .route("/api/projections/xlsx", get(projections::xlsx))
         .route("/api/projections/reach", get(projections::reach_route))
         .route("/api/projections/backtest", get(projections::backtest_route))
+        .route("/api/layout", get(layout::get))
         .route("/api/scenarios", get(projections::list_scenarios))
         .route("/api/scenarios/{name}", axum::routing::put(projections::save_scenario).delete(projections::delete_scenario))
         .route("/api/findings", get(findings::list))

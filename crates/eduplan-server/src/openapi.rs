@@ -152,6 +152,12 @@ fn findings_paths(obj: &Value) -> Value {
         "/api/projections/backtest": {"get": {"summary": "project from an earlier base year with the data up to it and compare with the recorded years: MAPE by measure, stage, level and horizon",
             "parameters": [{"name": "base", "in": "query", "required": true, "schema": {"type": "integer"}}, {"name": "to", "in": "query", "required": true, "schema": {"type": "integer"}}, {"name": "scenario", "in": "query", "schema": {"type": "string"}}],
             "responses": ok("{base, to, rows: [{measure, stage, level, horizon, mape, n}]}", obj.clone())}},
+        "/api/layout": {"get": {"summary": "school network plan (布局规划) for a stage and projection year: demand grid from the projected children, existing schools and candidate sites, capacitated p-median, zones (GeoJSON) and before/after figures",
+            "parameters": [{"name": "stage", "in": "query", "schema": {"type": "string"}}, {"name": "year", "in": "query", "schema": {"type": "integer"}}, {"name": "scenario", "in": "query", "schema": {"type": "string"}},
+                {"name": "region", "in": "query", "schema": {"type": "string"}}, {"name": "add", "in": "query", "schema": {"type": "integer"}}, {"name": "max_km", "in": "query", "schema": {"type": "number"}},
+                {"name": "allow_close", "in": "query", "schema": {"type": "boolean"}}, {"name": "objective", "in": "query", "schema": {"type": "string", "enum": ["capacitated", "pmedian"]}},
+                {"name": "exclude", "in": "query", "schema": {"type": "string"}}, {"name": "grid_km", "in": "query", "schema": {"type": "number"}}],
+            "responses": ok("{stage, year, sites, demand, zones, before, after, solution, warnings}", obj.clone())}},
         "/api/scenarios": {"get": {"summary": "projection scenarios: the built-in 基准 and the saved ones, with every parameter", "responses": ok("[scenario]", obj.clone())}},
         "/api/scenarios/{name}": {
             "put": {"summary": "save a scenario's parameters under a name (planning section, admin); unknown fields and bad values are 400 naming the field; audited",

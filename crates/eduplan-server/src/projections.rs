@@ -241,7 +241,7 @@ pub async fn backtest_json(store: &Store, scenario_name: Option<&str>, base: i32
 }
 
 /// A regional user sees their region (by default) or a region inside it; a school's staff see none.
-fn check_scope(u: &AuthUser, q: Request) -> ApiResult<Request> {
+pub(crate) fn check_scope(u: &AuthUser, q: Request) -> ApiResult<Request> {
     use eduplan_store::ScopeKind;
     match (u.user.scope_kind, q.region.as_deref().filter(|r| !r.is_empty())) {
         (ScopeKind::All, _) => Ok(q),

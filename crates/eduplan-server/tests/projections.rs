@@ -175,3 +175,45 @@ async fn scenarios_and_projections_through_the_api() {
     let (s, _, _) = call(&app, "GET", &get("%E4%BD%8E%E7%94%9F%E8%82%B2"), &admin, None).await;
     assert_eq!(s, StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn the_network_plan_gives_every_child_a_place_and_respects_exclusions() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = store(&dir).await;
+    let app = App { router: eduplan_server::router(store), _dir: dir };
+    let admin = login(&app, "admin", "admin123").await;
+    let (s, v, _) = call(&app, "GET", "/api/layout?year=2029", &admin, None).await;
+    assert_eq!(s, StatusCode::OK, "{}", v["error"]);
+    assert_eq!((v["stage"].as_str(), v["year"].as_i64(), v["base_year"].as_i64()), (Some("小学"), Some(2029), Some(2024)));
+    let sites = v["sites"].as_array().unwrap();
+    let new: Vec<&Value> = sites.iter().filter(|x| x["status"] == "new").collect();
+    assert_eq!(new.len() as u64, v["params"]["add"].as_u64().unwrap());
+    // the capacitated plan respects every open school's places
+    for x in sites.iter().filter(|x| x["status"] == "kept" || x["status"] == "new") {
+        assert!(x["load_after"].as_f64().unwrap() <= x["capacity"].as_f64().unwrap() + 0.5, "{x}");
+    }
+    assert_eq!(v["after"]["place_gap"], 0.0);
+    assert!(v["before"]["place_gap"].as_f64().unwrap() >= v["after"]["place_gap"].as_f64().unwrap());
+    // the children served add up to the county's projected pupils of 小学 in 2029
+    let served: f64 = v["demand"].as_array().unwrap().iter().map(|d| d["children"].as_f64().unwrap()).sum();
+    let (_, p, _) = call(&app, "GET", "/api/projections?to=2029&level=county", &admin, None).await;
+    let enrolled = p["rows"].as_array().unwrap().iter().find(|r| r["year"] == 2029 && r["stage"] == "小学").unwrap()["enrolled"].as_f64().unwrap();
+    assert!((served - enrolled).abs() / enrolled < 0.01, "{served} vs {enrolled}");
+    // one zone per open school, each made of its demand points' cells
+    let zones = v["zones"]["features"].as_array().unwrap();
+    assert_eq!(zones.len(), sites.iter().filter(|x| x["status"] == "kept" || x["status"] == "new").count());
+    // ruling out the recommended site gives a plan without it
+    if let Some(first) = new.first() {
+        let id = first["id"].as_str().unwrap();
+        let (s, w, _) = call(&app, "GET", &format!("/api/layout?year=2029&exclude={id}"), &admin, None).await;
+        assert_eq!(s, StatusCode::OK, "{}", w["error"]);
+        assert!(w["sites"].as_array().unwrap().iter().all(|x| x["id"] != id || x["status"] != "new"));
+    }
+    let (s, e, _) = call(&app, "GET", "/api/layout?stage=大学", &admin, None).await;
+    assert_eq!(s, StatusCode::BAD_REQUEST, "{e}");
+    // no new school: the county's spare places elsewhere take the children, farther away
+    let (s, e, _) = call(&app, "GET", "/api/layout?year=2029&add=0", &admin, None).await;
+    assert_eq!(s, StatusCode::OK, "{}", e["error"]);
+    assert_eq!(e["params"]["add"], 0);
+    assert!(e["sites"].as_array().unwrap().iter().all(|x| x["status"] != "new"));
+}

@@ -1,0 +1,568 @@
+//! School network planning on a county (布局规划): demand points on a grid over the townships,
+//! existing schools and candidate sites, a capacitated p-median (or p-median) solve, attendance
+//! zones (学区) as polygons and before/after figures. Pure: callers give areas, schools and
+//! projected children; nothing here reads a store.
+
+use std::collections::HashSet;
+
+use serde::Serialize;
+use serde_json::{json, Value};
+
+use crate::error::Error;
+use crate::geo::haversine_km;
+use crate::matrix::DistMatrix;
+use crate::model::{Problem, Site, SiteKind};
+use crate::solution::Options;
+
+/// A township with its boundary and its projected children of the stage (生源).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Area {
+    /// 区划代码.
+    pub code: String,
+    /// Outer rings of its boundary, (lon, lat) in degrees; holes are ignored.
+    pub rings: Vec<Vec<(f64, f64)>>,
+    /// Children who will need a place (the stage's school-age children times enrolment).
+    pub children: f64,
+}
+
+/// An existing school of the stage.
+#[derive(Debug, Clone, PartialEq)]
+pub struct School {
+    /// 学校标识码.
+    pub id: String,
+    /// 学校名称.
+    pub name: String,
+    /// Its township.
+    pub township: String,
+    /// 经度.
+    pub lon: f64,
+    /// 纬度.
+    pub lat: f64,
+    /// 学位 of the stage.
+    pub capacity: f64,
+    /// Classes it has (for 大班额 at a given load: pupils shared evenly among them).
+    pub classes: f64,
+    /// Its pupils if nothing changes (the projection's), the load of today's pattern.
+    pub enrolled: f64,
+}
+
+/// A site where a new school could be built (新建校址).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Candidate {
+    /// Identifier (C1, C2 … for generated ones).
+    pub id: String,
+    /// 名称.
+    pub name: String,
+    /// Its township.
+    pub township: String,
+    /// 经度.
+    pub lon: f64,
+    /// 纬度.
+    pub lat: f64,
+    /// 学位 of the new school.
+    pub capacity: f64,
+    /// Construction cost (万元), reported, not optimised (the number of new schools is given).
+    pub cost: f64,
+}
+
+/// What the plan minimises.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Objective {
+    /// Total child-kilometres with every school's places respected, one school per point
+    /// (capacitated p-median, single sourcing).
+    Capacitated,
+    /// Total child-kilometres, places ignored (p-median).
+    Pmedian,
+}
+
+/// The planning question.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Spec {
+    /// Townships with boundaries and children.
+    pub areas: Vec<Area>,
+    /// Existing schools (with coordinates).
+    pub schools: Vec<School>,
+    /// Candidate sites; `None`: generated on a grid, away from existing schools.
+    pub candidates: Option<Vec<Candidate>>,
+    /// Spacing of demand points (km); widened so that there are at most `max_points`.
+    pub grid_km: f64,
+    /// Most demand points.
+    pub max_points: usize,
+    /// Spacing of generated candidate sites (km).
+    pub candidate_km: f64,
+    /// 最远上学距离 (km): farther children are counted as beyond the limit.
+    pub max_km: f64,
+    /// New schools to open; `None`: enough for the townships' shortages (Σ over townships of
+    /// children beyond the places of the township's schools, over a new school's places).
+    pub add: Option<usize>,
+    /// Whether existing schools may close (撤并) in exchange for new ones.
+    pub allow_close: bool,
+    /// Sites the user rules out: a candidate is not opened, an existing school is closed.
+    pub exclude: Vec<String>,
+    /// What is minimised.
+    pub objective: Objective,
+    /// Places of a new school.
+    pub new_capacity: f64,
+    /// Construction cost of a place (万元).
+    pub cost_per_place: f64,
+    /// Standard class size of the stage (classes of a new school = places / size).
+    pub class_size: f64,
+}
+
+/// A site in the plan.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SitePlan {
+    /// 学校标识码 or candidate id.
+    pub id: String,
+    /// 名称.
+    pub name: String,
+    /// `existing` or `candidate`.
+    pub kind: &'static str,
+    /// 经度.
+    pub lon: f64,
+    /// 纬度.
+    pub lat: f64,
+    /// Its township.
+    pub township: String,
+    /// 学位.
+    pub capacity: f64,
+    /// `kept`, `closed`, `new` or `unused`.
+    pub status: &'static str,
+    /// Its projected pupils if nothing changes; null for candidates.
+    pub load_before: Option<f64>,
+    /// Children it serves in the plan.
+    pub load_after: f64,
+    /// Construction cost (万元), candidates only.
+    pub cost: Option<f64>,
+}
+
+/// A demand point (生源点) and where its children go.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DemandPlan {
+    /// Index.
+    pub id: usize,
+    /// 经度.
+    pub lon: f64,
+    /// 纬度.
+    pub lat: f64,
+    /// Its township.
+    pub township: String,
+    /// Children.
+    pub children: f64,
+    /// Nearest existing school now.
+    pub site_before: Option<String>,
+    /// School in the plan.
+    pub site_after: String,
+    /// Km to it now.
+    pub km_before: Option<f64>,
+    /// Km in the plan.
+    pub km_after: f64,
+}
+
+/// Figures of a pattern of attendance (现状 or 方案).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Figures {
+    /// Child-weighted mean distance (km).
+    pub mean_km: f64,
+    /// Largest distance of a point with children (km).
+    pub max_km: f64,
+    /// Children farther than the limit.
+    pub beyond_limit: f64,
+    /// Children beyond their school's places, summed over schools (学位缺口).
+    pub place_gap: f64,
+    /// Classes of 56+ when a school's children are shared evenly among its classes (大班额).
+    pub big_classes: f64,
+}
+
+/// The solver's account.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SolverInfo {
+    /// `capacitated` or `pmedian`.
+    pub kind: Objective,
+    /// Child-km (plus penalties for children beyond the limit).
+    pub objective: f64,
+    /// Proven lower bound.
+    pub lower_bound: f64,
+    /// (objective − bound) / objective.
+    pub gap: f64,
+    /// Seconds.
+    pub seconds: f64,
+    /// Sites open (kept and new).
+    pub p: usize,
+}
+
+/// The recommended plan.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct NetworkPlan {
+    /// Existing schools, then candidates.
+    pub sites: Vec<SitePlan>,
+    /// Demand points.
+    pub demand: Vec<DemandPlan>,
+    /// Attendance zones: a GeoJSON FeatureCollection of MultiPolygons (the grid cells of each school).
+    pub zones: Value,
+    /// If nothing changes: each school keeps its projected pupils (loads, place gap, 大班额);
+    /// distances are to the nearest existing school.
+    pub before: Figures,
+    /// The plan.
+    pub after: Figures,
+    /// The solve.
+    pub solution: SolverInfo,
+    /// The grid spacing used (km).
+    pub grid_km: f64,
+    /// New schools opened.
+    pub add: usize,
+    /// What the user should know.
+    pub warnings: Vec<String>,
+}
+
+/// Whether a point is inside a ring (ray casting).
+pub fn inside(ring: &[(f64, f64)], p: (f64, f64)) -> bool {
+    let mut c = false;
+    let n = ring.len();
+    for i in 0..n {
+        let (a, b) = (ring[i], ring[(i + 1) % n]);
+        if (a.1 > p.1) != (b.1 > p.1) && p.0 < (b.0 - a.0) * (p.1 - a.1) / (b.1 - a.1) + a.0 {
+            c = !c;
+        }
+    }
+    c
+}
+
+/// Area of a ring in km² (planar, local scale).
+fn ring_km2(ring: &[(f64, f64)]) -> f64 {
+    if ring.len() < 3 {
+        return 0.0;
+    }
+    let lat0 = ring.iter().map(|p| p.1).sum::<f64>() / ring.len() as f64;
+    let (kx, ky) = (111.32 * lat0.to_radians().cos(), 110.57);
+    let mut s = 0.0;
+    for i in 0..ring.len() {
+        let (a, b) = (ring[i], ring[(i + 1) % ring.len()]);
+        s += a.0 * kx * b.1 * ky - b.0 * kx * a.1 * ky;
+    }
+    (s / 2.0).abs()
+}
+
+/// Grid points inside the rings, spaced `km` apart, with half-cell sizes in degrees.
+fn grid(rings: &[Vec<(f64, f64)>], km: f64) -> (Vec<(f64, f64)>, (f64, f64)) {
+    let pts: Vec<(f64, f64)> = rings.iter().flatten().copied().collect();
+    if pts.is_empty() {
+        return (Vec::new(), (0.0, 0.0));
+    }
+    let (mut x0, mut x1, mut y0, mut y1) = (f64::MAX, f64::MIN, f64::MAX, f64::MIN);
+    for p in &pts {
+        x0 = x0.min(p.0);
+        x1 = x1.max(p.0);
+        y0 = y0.min(p.1);
+        y1 = y1.max(p.1);
+    }
+    let dy = km / 110.57;
+    let dx = km / (111.32 * ((y0 + y1) / 2.0).to_radians().cos());
+    // align to a global lattice so neighbouring townships' cells do not overlap
+    let (i0, i1) = ((x0 / dx).floor() as i64, (x1 / dx).ceil() as i64);
+    let (j0, j1) = ((y0 / dy).floor() as i64, (y1 / dy).ceil() as i64);
+    let mut out = Vec::new();
+    for i in i0..=i1 {
+        for j in j0..=j1 {
+            let p = ((i as f64 + 0.5) * dx, (j as f64 + 0.5) * dy);
+            if rings.iter().any(|r| inside(r, p)) {
+                out.push(p);
+            }
+        }
+    }
+    if out.is_empty() {
+        let n = pts.len() as f64;
+        out.push((pts.iter().map(|p| p.0).sum::<f64>() / n, pts.iter().map(|p| p.1).sum::<f64>() / n));
+    }
+    (out, (dx / 2.0, dy / 2.0))
+}
+
+/// Classes of 56+ when `load` children share `classes` classes evenly.
+pub fn big_classes(load: f64, classes: f64) -> f64 {
+    let n = load.round();
+    let c = classes.round();
+    if c <= 0.0 || n <= 0.0 {
+        return 0.0;
+    }
+    let q = (n / c).floor();
+    let r = n - q * c;
+    (if q + 1.0 >= 56.0 { r } else { 0.0 }) + if q >= 56.0 { c - r } else { 0.0 }
+}
+
+fn figures(weights: &[f64], km: &[f64], loads: &[(f64, f64, f64)], max_km: f64) -> Figures {
+    let total: f64 = weights.iter().sum();
+    let mean_km = if total > 0.0 { weights.iter().zip(km).map(|(w, d)| w * d).sum::<f64>() / total } else { 0.0 };
+    let max = weights.iter().zip(km).filter(|(w, _)| **w > 0.0).map(|(_, d)| *d).fold(0.0, f64::max);
+    let beyond: f64 = weights.iter().zip(km).filter(|(_, d)| **d > max_km).map(|(w, _)| w).sum();
+    let gap: f64 = loads.iter().map(|(load, cap, _)| (load - cap).max(0.0)).sum();
+    let big: f64 = loads.iter().map(|(load, _, classes)| big_classes(*load, *classes)).sum();
+    let r2 = |x: f64| (x * 100.0).round() / 100.0;
+    Figures { mean_km: r2(mean_km), max_km: r2(max), beyond_limit: beyond.round(), place_gap: gap.round(), big_classes: big }
+}
+
+/// Plans the network: demand grid, candidates, solve, zones and figures.
+pub fn plan(spec: &Spec, opts: &Options) -> Result<NetworkPlan, Error> {
+    let mut warnings = Vec::new();
+    let excluded: HashSet<&str> = spec.exclude.iter().map(String::as_str).collect();
+    // ---- demand points ----
+    let area_km2: f64 = spec.areas.iter().flat_map(|a| a.rings.iter()).map(|r| ring_km2(r)).sum();
+    let grid_km = spec.grid_km.max((area_km2 / spec.max_points.max(1) as f64).sqrt()).max(0.2);
+    let mut points: Vec<(f64, f64)> = Vec::new();
+    let mut cells: Vec<(f64, f64)> = Vec::new();
+    let mut weights: Vec<f64> = Vec::new();
+    let mut township: Vec<String> = Vec::new();
+    for a in &spec.areas {
+        if a.children <= 0.0 {
+            continue;
+        }
+        let (pts, half) = if a.rings.is_empty() {
+            // no boundary: the children live around the township's schools
+            let own: Vec<(f64, f64)> = spec.schools.iter().filter(|s| s.township == a.code).map(|s| (s.lon, s.lat)).collect();
+            if own.is_empty() {
+                warnings.push(format!("乡镇 {} 没有边界也没有学校坐标，其 {:.0} 名儿童未计入 / township {} has neither a boundary nor school coordinates: its {:.0} children are left out", a.code, a.children, a.code, a.children));
+                continue;
+            }
+            (own, (0.005, 0.005))
+        } else {
+            grid(&a.rings, grid_km)
+        };
+        // children live where schools are (settlements): 90 % in proportion to the township's
+        // schools' pupils × e^(−d / 2 km), 10 % spread evenly; a township without a school: evenly
+        let own: Vec<&School> = spec.schools.iter().filter(|s| s.township == a.code && s.enrolled > 0.0).collect();
+        let kernel: Vec<f64> = pts.iter().map(|p| own.iter().map(|s| s.enrolled * (-haversine_km(p.1, p.0, s.lat, s.lon) / 2.0).exp()).sum()).collect();
+        let ksum: f64 = kernel.iter().sum();
+        let n = pts.len() as f64;
+        for (p, k) in pts.into_iter().zip(kernel) {
+            let w = if ksum > 0.0 { a.children * (0.9 * k / ksum + 0.1 / n) } else { a.children / n };
+            points.push(p);
+            cells.push(half);
+            weights.push(w);
+            township.push(a.code.clone());
+        }
+    }
+    // one point goes to one school whole (single sourcing): a point heavier than a quarter of a
+    // typical school is split into equal points at the same place
+    let mut caps: Vec<f64> = spec.schools.iter().map(|s| s.capacity).filter(|c| *c > 0.0).collect();
+    caps.sort_by(|a, b| a.total_cmp(b));
+    let typical = caps.get(caps.len() / 2).copied().unwrap_or(spec.new_capacity).min(spec.new_capacity).max(1.0);
+    let limit = typical / 4.0;
+    let mut split = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    for i in 0..points.len() {
+        let k = (weights[i] / limit).ceil().max(1.0) as usize;
+        for _ in 0..k {
+            split.0.push(points[i]);
+            split.1.push(cells[i]);
+            split.2.push(weights[i] / k as f64);
+            split.3.push(township[i].clone());
+        }
+    }
+    (points, cells, weights, township) = split;
+    if points.is_empty() {
+        return Err(Error::Invalid("没有生源点（缺少乡镇边界或儿童数）/ no demand points (township boundaries or children missing)".into()));
+    }
+    // ---- sites ----
+    let schools: Vec<&School> = spec.schools.iter().filter(|s| !excluded.contains(s.id.as_str())).collect();
+    let closed_by_user: Vec<&School> = spec.schools.iter().filter(|s| excluded.contains(s.id.as_str())).collect();
+    let candidates: Vec<Candidate> = match &spec.candidates {
+        Some(c) => c.clone(),
+        None => {
+            // sites in the townships short of places (all townships when none is): a new school
+            // elsewhere would only move children away from empty seats
+            let short: Vec<&Area> = spec
+                .areas
+                .iter()
+                .filter(|a| a.children > spec.schools.iter().filter(|s| s.township == a.code && !excluded.contains(s.id.as_str())).map(|s| s.capacity).sum::<f64>())
+                .collect();
+            let areas: Vec<&Area> = if short.is_empty() { spec.areas.iter().collect() } else { short };
+            let mut out = Vec::new();
+            for a in areas {
+                let (pts, _) = grid(&a.rings, spec.candidate_km.max(grid_km));
+                for p in pts {
+                    // a new school next to an existing one is no new site
+                    if spec.schools.iter().any(|s| haversine_km(s.lat, s.lon, p.1, p.0) < spec.candidate_km / 2.0) {
+                        continue;
+                    }
+                    let k = out.len() + 1;
+                    out.push(Candidate { id: format!("C{k}"), name: format!("候选校址{k}"), township: a.code.clone(), lon: p.0, lat: p.1, capacity: spec.new_capacity, cost: spec.new_capacity * spec.cost_per_place });
+                }
+            }
+            out
+        }
+    };
+    let candidates: Vec<Candidate> = candidates.into_iter().filter(|c| !excluded.contains(c.id.as_str())).collect();
+    let total: f64 = weights.iter().sum();
+    let kept_capacity: f64 = schools.iter().map(|s| s.capacity).sum();
+    let add = match spec.add {
+        Some(k) => k,
+        None => {
+            let mut short = 0.0;
+            for a in &spec.areas {
+                let places: f64 = schools.iter().filter(|s| s.township == a.code).map(|s| s.capacity).sum();
+                short += (a.children - places).max(0.0);
+            }
+            // never fewer than the county as a whole needs
+            let short = short.max(total - kept_capacity).max(0.0);
+            ((short / spec.new_capacity.max(1.0)).ceil() as usize).min(candidates.len())
+        }
+    };
+    if add > candidates.len() {
+        return Err(Error::Invalid(format!("需要新建 {add} 所学校，但只有 {} 个候选校址 / {add} new schools needed but only {} candidate sites", candidates.len(), candidates.len())));
+    }
+    let mut site_xy: Vec<(f64, f64)> = schools.iter().map(|s| (s.lon, s.lat)).collect();
+    site_xy.extend(candidates.iter().map(|c| (c.lon, c.lat)));
+    let kind = if spec.allow_close { SiteKind::Closable } else { SiteKind::Fixed };
+    let mut sites: Vec<Site> = schools.iter().map(|s| Site { kind, cost: 0.0, capacity: Some(s.capacity), expansions: Vec::new() }).collect();
+    sites.extend(candidates.iter().map(|c| Site { kind: SiteKind::Candidate, cost: 0.0, capacity: Some(c.capacity), expansions: Vec::new() }));
+    if spec.objective == Objective::Pmedian {
+        for s in &mut sites {
+            s.capacity = None;
+        }
+    }
+    let dist = DistMatrix::from_lonlat(&points, &site_xy);
+    let problem = Problem {
+        weights: weights.clone(),
+        sites,
+        dist,
+        // the limit is reported, not imposed: a cap priced as a penalty lets the solver send
+        // children anywhere beyond it at the same cost
+        max_distance: None,
+        demand: None,
+    };
+    let p = schools.len() + add;
+    if spec.objective == Objective::Capacitated && kept_capacity + add as f64 * spec.new_capacity < total - 1e-6 && !spec.allow_close {
+        return Err(Error::Invalid(format!(
+            "学位不足：保留学校 {:.0} 个学位加新建 {add} 所（每所 {:.0}）仍少于 {:.0} 名儿童，请增加新建学校数 / not enough places: {:.0} kept plus {add} new schools of {:.0} hold fewer than {:.0} children; add more schools",
+            kept_capacity, spec.new_capacity, total, kept_capacity, spec.new_capacity, total
+        )));
+    }
+    let sol = match spec.objective {
+        Objective::Capacitated => crate::capacitated::solve(&problem, p, opts)?,
+        Objective::Pmedian => crate::pmedian::solve(&problem, p, opts)?,
+    };
+    // ---- before: schools keep their projected pupils; distances to the nearest school ----
+    let all_xy: Vec<(f64, f64)> = spec.schools.iter().map(|s| (s.lon, s.lat)).collect();
+    let (mut km_before, mut site_before) = (Vec::new(), Vec::new());
+    for pt in &points {
+        match all_xy.iter().enumerate().map(|(j, s)| (j, haversine_km(pt.1, pt.0, s.1, s.0))).min_by(|a, b| a.1.total_cmp(&b.1)) {
+            Some((j, d)) => {
+                km_before.push(d);
+                site_before.push(Some(j));
+            }
+            None => {
+                km_before.push(f64::INFINITY);
+                site_before.push(None);
+            }
+        }
+    }
+    let load_before: Vec<f64> = spec.schools.iter().map(|s| s.enrolled).collect();
+    let before_loads: Vec<(f64, f64, f64)> = spec.schools.iter().map(|s| (s.enrolled, s.capacity, s.classes)).collect();
+    let before = if all_xy.is_empty() {
+        Figures { mean_km: 0.0, max_km: 0.0, beyond_limit: total.round(), place_gap: total.round(), big_classes: 0.0 }
+    } else {
+        figures(&weights, &km_before, &before_loads, spec.max_km)
+    };
+    // ---- after ----
+    let m = site_xy.len();
+    let mut load_after = vec![0.0; m];
+    let mut km_after = Vec::with_capacity(points.len());
+    for (i, j) in sol.assignment.iter().enumerate() {
+        load_after[*j] += weights[i];
+        km_after.push(problem.dist.get(i, *j));
+    }
+    let open: HashSet<usize> = sol.open_sites.iter().copied().collect();
+    let after_loads: Vec<(f64, f64, f64)> = (0..m)
+        .filter(|j| open.contains(j))
+        .map(|j| {
+            if j < schools.len() {
+                (load_after[j], schools[j].capacity, schools[j].classes)
+            } else {
+                let c = &candidates[j - schools.len()];
+                (load_after[j], c.capacity, (c.capacity / spec.class_size).ceil())
+            }
+        })
+        .collect();
+    let after = figures(&weights, &km_after, &after_loads, spec.max_km);
+    // ---- sites, demand, zones ----
+    let r1 = |x: f64| (x * 10.0).round() / 10.0;
+    let mut out_sites = Vec::new();
+    for (j, s) in schools.iter().enumerate() {
+        let before_idx = spec.schools.iter().position(|x| x.id == s.id).expect("a school");
+        out_sites.push(SitePlan {
+            id: s.id.clone(),
+            name: s.name.clone(),
+            kind: "existing",
+            lon: s.lon,
+            lat: s.lat,
+            township: s.township.clone(),
+            capacity: s.capacity,
+            status: if open.contains(&j) { "kept" } else { "closed" },
+            load_before: Some(r1(load_before[before_idx])),
+            load_after: r1(load_after[j]),
+            cost: None,
+        });
+    }
+    for s in &closed_by_user {
+        let before_idx = spec.schools.iter().position(|x| x.id == s.id).expect("a school");
+        out_sites.push(SitePlan { id: s.id.clone(), name: s.name.clone(), kind: "existing", lon: s.lon, lat: s.lat, township: s.township.clone(), capacity: s.capacity, status: "closed", load_before: Some(r1(load_before[before_idx])), load_after: 0.0, cost: None });
+    }
+    for (k, c) in candidates.iter().enumerate() {
+        let j = schools.len() + k;
+        out_sites.push(SitePlan {
+            id: c.id.clone(),
+            name: c.name.clone(),
+            kind: "candidate",
+            lon: c.lon,
+            lat: c.lat,
+            township: c.township.clone(),
+            capacity: c.capacity,
+            status: if open.contains(&j) { "new" } else { "unused" },
+            load_before: None,
+            load_after: r1(load_after[j]),
+            cost: Some(c.cost),
+        });
+    }
+    let site_id = |j: usize| if j < schools.len() { schools[j].id.clone() } else { candidates[j - schools.len()].id.clone() };
+    let demand: Vec<DemandPlan> = points
+        .iter()
+        .enumerate()
+        .map(|(i, p)| DemandPlan {
+            id: i,
+            lon: p.0,
+            lat: p.1,
+            township: township[i].clone(),
+            children: (weights[i] * 10.0).round() / 10.0,
+            site_before: site_before[i].map(|j| spec.schools[j].id.clone()),
+            site_after: site_id(sol.assignment[i]),
+            km_before: km_before[i].is_finite().then(|| (km_before[i] * 100.0).round() / 100.0),
+            km_after: (km_after[i] * 100.0).round() / 100.0,
+        })
+        .collect();
+    let mut features = Vec::new();
+    for j in &sol.open_sites {
+        let polys: Vec<Value> = (0..points.len())
+            .filter(|i| sol.assignment[*i] == *j)
+            .map(|i| {
+                let ((x, y), (hx, hy)) = (points[i], cells[i]);
+                json!([[[x - hx, y - hy], [x + hx, y - hy], [x + hx, y + hy], [x - hx, y + hy], [x - hx, y - hy]]])
+            })
+            .collect();
+        let (name, capacity) = if *j < schools.len() { (schools[*j].name.clone(), schools[*j].capacity) } else { (candidates[*j - schools.len()].name.clone(), candidates[*j - schools.len()].capacity) };
+        features.push(json!({"type": "Feature", "properties": {"site": site_id(*j), "name": name, "children": r1(load_after[*j]), "capacity": capacity},
+            "geometry": {"type": "MultiPolygon", "coordinates": polys}}));
+    }
+    if after.beyond_limit > 0.0 {
+        warnings.push(format!("方案中仍有 {:.0} 名儿童上学距离超过 {} 公里 / {:.0} children remain beyond {} km", after.beyond_limit, spec.max_km, after.beyond_limit, spec.max_km));
+    }
+    Ok(NetworkPlan {
+        sites: out_sites,
+        demand,
+        zones: json!({"type": "FeatureCollection", "features": features}),
+        before,
+        after,
+        solution: SolverInfo { kind: spec.objective, objective: sol.objective, lower_bound: sol.lower_bound, gap: sol.gap, seconds: sol.seconds, p },
+        grid_km,
+        add,
+        warnings,
+    })
+}
