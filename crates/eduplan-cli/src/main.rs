@@ -591,13 +591,13 @@ struct ProjectArgs {
     #[arg(long, global = true)]
     scenario: Option<String>,
     /// First year shown; the base year is the latest stored year not after it (default: the latest).
-    #[arg(long)]
+    #[arg(long, global = true)]
     from: Option<i32>,
     /// The horizon (default: base year + 15).
-    #[arg(long)]
+    #[arg(long, global = true)]
     to: Option<i32>,
     /// A county or township code: it and what lies below it.
-    #[arg(long)]
+    #[arg(long, global = true)]
     region: Option<String>,
     /// school | township | county | all.
     #[arg(long, default_value = "all")]
@@ -615,12 +615,9 @@ enum ProjectCmd {
     /// Project from an earlier base year with the data up to it and compare with the recorded
     /// years: MAPE by stage, level and horizon.
     Backtest {
-        /// Base year of the test.
+        /// Base year of the test (compared up to --to, a recorded year).
         #[arg(long)]
         base: i32,
-        /// Last recorded year compared.
-        #[arg(long)]
-        to: i32,
         /// table | json.
         #[arg(long, default_value = "table")]
         format: String,
@@ -1270,7 +1267,8 @@ async fn project_cmd(store: &Store, args: ProjectArgs) -> Result<()> {
                 other => bail!("--format must be table, json, csv or xlsx (not {other})"),
             }
         }
-        Some(ProjectCmd::Backtest { base, to, format }) => {
+        Some(ProjectCmd::Backtest { base, format }) => {
+            let to = args.to.context("project backtest needs --to, the last recorded year compared")?;
             let v = pj::backtest_json(store, args.scenario.as_deref(), base, to).await?;
             match format.as_str() {
                 "json" => write(serde_json::to_string_pretty(&v["rows"])? + "\n", None),

@@ -38,34 +38,76 @@ pub struct Row {
     /// 学段.
     pub stage: &'static str,
     /// 适龄人口 of the stage's official ages (regions only).
+    #[serde(serialize_with = "whole_opt")]
     pub school_age_pop: Option<f64>,
     /// 在校生.
+    #[serde(serialize_with = "whole")]
     pub enrolled: f64,
     /// Classes needed at the standard class size (所需班级数), Σ over grades of ⌈pupils / size⌉.
+    #[serde(serialize_with = "whole")]
     pub classes_needed: f64,
     /// 学位: base places plus the plans' finished projects.
+    #[serde(serialize_with = "whole")]
     pub places: f64,
     /// 学位缺口: pupils beyond the places (pooled within a township).
+    #[serde(serialize_with = "whole")]
     pub place_gap: f64,
     /// Spare places (富余学位).
+    #[serde(serialize_with = "whole")]
     pub spare: f64,
     /// Classes of 56+ if each grade keeps the base year's number of classes (大班额).
+    #[serde(serialize_with = "whole")]
     pub big_classes: f64,
     /// 编制需求: Σ over schools of ⌈pupils / staffing ratio⌉.
+    #[serde(serialize_with = "whole")]
     pub teachers_needed: f64,
     /// The base year's staff (教职工) less those retired by this year.
+    #[serde(serialize_with = "whole")]
     pub teachers_available: f64,
     /// Posts to recruit this year: the growth of the staffing shortage since last year.
+    #[serde(serialize_with = "whole")]
     pub recruitment: f64,
     /// cost_operating + cost_construction (万元).
+    #[serde(serialize_with = "whole")]
     pub cost: f64,
     /// 公用经费: pupils × 生均公用经费 (万元).
+    #[serde(serialize_with = "whole")]
     pub cost_operating: f64,
     /// Building the places missing beyond the largest earlier gap (万元).
+    #[serde(serialize_with = "whole")]
     pub cost_construction: f64,
     /// Classes counted for big_classes (the denominator of 大班额比例).
     #[serde(skip)]
     pub classes_kept: f64,
+}
+
+/// A whole number as an integer in JSON (18781, not 18781.0); others as they are.
+fn whole<S: serde::Serializer>(x: &f64, s: S) -> Result<S::Ok, S::Error> {
+    if x.fract() == 0.0 && x.abs() < 1e15 {
+        s.serialize_i64(*x as i64)
+    } else {
+        s.serialize_f64(*x)
+    }
+}
+
+fn whole_vec<S: serde::Serializer>(v: &[f64], s: S) -> Result<S::Ok, S::Error> {
+    use serde::ser::SerializeSeq;
+    let mut seq = s.serialize_seq(Some(v.len()))?;
+    for x in v {
+        if x.fract() == 0.0 && x.abs() < 1e15 {
+            seq.serialize_element(&(*x as i64))?;
+        } else {
+            seq.serialize_element(x)?;
+        }
+    }
+    seq.end()
+}
+
+fn whole_opt<S: serde::Serializer>(x: &Option<f64>, s: S) -> Result<S::Ok, S::Error> {
+    match x {
+        Some(v) => whole(v, s),
+        None => s.serialize_none(),
+    }
 }
 
 /// Population by single age of a township or county in a year.
@@ -80,6 +122,7 @@ pub struct PopRow {
     /// 年份.
     pub year: i32,
     /// Ages 0..=25.
+    #[serde(serialize_with = "whole_vec")]
     pub ages: Vec<f64>,
 }
 
