@@ -39,4 +39,6 @@ EDUPLAN_URL="http://127.0.0.1:$port" EDUPLAN_USER=admin EDUPLAN_PASSWORD=admin12
   SCREENSHOT_DIR="${SCREENSHOT_DIR:-}" node web/e2e/plans.mjs
 EDUPLAN_URL="http://127.0.0.1:$port" EDUPLAN_USER=admin EDUPLAN_PASSWORD=admin123 \
   SCREENSHOT_DIR="${SCREENSHOT_DIR:-}" node web/e2e/projections.mjs
+EDUPLAN_URL="http://127.0.0.1:$port" EDUPLAN_USER=admin EDUPLAN_PASSWORD=admin123 \
+  SCREENSHOT_DIR="${SCREENSHOT_DIR:-}" node web/e2e/layout.mjs
 echo "== all tests passed"

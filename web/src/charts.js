@@ -1,17 +1,18 @@
 // echarts/core with only what the app draws: line, bar, pie, the township map (map + visualMap),
-// and mark lines (the CV limits on the 督导 page).
+// mark lines (the CV limits on the 督导 page), and the 布局 map (a geo component with scatter
+// sites and custom attendance-zone polygons).
 import * as echarts from 'echarts/core'
-import { LineChart, BarChart, PieChart, MapChart } from 'echarts/charts'
+import { LineChart, BarChart, PieChart, MapChart, ScatterChart, CustomChart } from 'echarts/charts'
 import {
   GridComponent, TooltipComponent, LegendComponent, TitleComponent, DatasetComponent,
-  VisualMapContinuousComponent, MarkLineComponent,
+  VisualMapContinuousComponent, MarkLineComponent, GeoComponent,
 } from 'echarts/components'
 import { CanvasRenderer } from 'echarts/renderers'
 
 echarts.use([
-  LineChart, BarChart, PieChart, MapChart,
+  LineChart, BarChart, PieChart, MapChart, ScatterChart, CustomChart,
   GridComponent, TooltipComponent, LegendComponent, TitleComponent, DatasetComponent,
-  VisualMapContinuousComponent, MarkLineComponent,
+  VisualMapContinuousComponent, MarkLineComponent, GeoComponent,
   CanvasRenderer,
 ])
 

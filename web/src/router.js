@@ -13,6 +13,7 @@ import DataPage from './pages/DataPage.vue'
 import FindingsPage from './pages/FindingsPage.vue'
 import PlansPage from './pages/PlansPage.vue'
 import ProjectionsPage from './pages/ProjectionsPage.vue'
+import LayoutPage from './pages/LayoutPage.vue'
 
 const routes = [
   { path: '/login', name: 'login', component: LoginPage, meta: { public: true } },
@@ -26,6 +27,7 @@ const routes = [
       { path: 'indicators', name: 'indicators', component: IndicatorsPage },
       { path: 'plans', name: 'plans', component: PlansPage },
       { path: 'projections', name: 'projections', component: ProjectionsPage },
+      { path: 'layout', name: 'layout', component: LayoutPage },
       { path: 'supervision', name: 'supervision', component: SupervisionPage },
       { path: 'findings', name: 'findings', component: FindingsPage },
       { path: 'data', name: 'data', component: DataPage },

@@ -367,24 +367,28 @@ pub fn plan(spec: &Spec, opts: &Options) -> Result<NetworkPlan, Error> {
     let candidates: Vec<Candidate> = match &spec.candidates {
         Some(c) => c.clone(),
         None => {
-            // sites in the townships short of places (all townships when none is): a new school
-            // elsewhere would only move children away from empty seats
-            let short: Vec<&Area> = spec
+            // numbered over every township, so that an id means the same site whatever is
+            // excluded; kept only in the townships short of places (all when none is): a new
+            // school elsewhere would only move children away from empty seats
+            let short: HashSet<&str> = spec
                 .areas
                 .iter()
                 .filter(|a| a.children > spec.schools.iter().filter(|s| s.township == a.code && !excluded.contains(s.id.as_str())).map(|s| s.capacity).sum::<f64>())
+                .map(|a| a.code.as_str())
                 .collect();
-            let areas: Vec<&Area> = if short.is_empty() { spec.areas.iter().collect() } else { short };
             let mut out = Vec::new();
-            for a in areas {
+            let mut k = 0;
+            for a in &spec.areas {
                 let (pts, _) = grid(&a.rings, spec.candidate_km.max(grid_km));
                 for p in pts {
                     // a new school next to an existing one is no new site
                     if spec.schools.iter().any(|s| haversine_km(s.lat, s.lon, p.1, p.0) < spec.candidate_km / 2.0) {
                         continue;
                     }
-                    let k = out.len() + 1;
-                    out.push(Candidate { id: format!("C{k}"), name: format!("候选校址{k}"), township: a.code.clone(), lon: p.0, lat: p.1, capacity: spec.new_capacity, cost: spec.new_capacity * spec.cost_per_place });
+                    k += 1;
+                    if short.is_empty() || short.contains(a.code.as_str()) {
+                        out.push(Candidate { id: format!("C{k}"), name: format!("候选校址{k}"), township: a.code.clone(), lon: p.0, lat: p.1, capacity: spec.new_capacity, cost: spec.new_capacity * spec.cost_per_place });
+                    }
                 }
             }
             out

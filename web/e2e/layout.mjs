@@ -1,0 +1,265 @@
+// Browser test of the 布局 page against a running backend: the page opens from the menu and solves
+// the default problem (小学, the built-in scenario, the API's year = base year + 5, 最远上学距离 3 km,
+// 容量约束); the before / after table, the plan table (statuses, places, children) and the solver
+// line equal the answer of GET /api/layout the page received; the map is drawn (zones, a pixel
+// position for every site). A recommended new site is clicked on the map (marked unavailable: a
+// chip, 待重新求解), 重新求解 sends exclude=<it> and the new plan does not open it. Switching 学段
+// to 初中 re-solves by itself with 5 km and no exclusions, and its figures equal its answer.
+//
+//   EDUPLAN_URL=http://127.0.0.1:18080 EDUPLAN_USER=admin EDUPLAN_PASSWORD=... \
+//   [SCREENSHOT_DIR=/tmp/shots] [CHROMIUM=/usr/bin/chromium] node e2e/layout.mjs
+//
+// The data needs schools of 小学 and 初中 with coordinates and a projection (a base year with
+// recorded students). When the default plan opens no new school, 新增学校数 = 1 is solved first.
+// Exits 0 and prints "e2e ok" on success, exits 1 with a message on the first failure.
+import { SLOW, fail, assert, step, shot, openPage, apiClient, logIn, passed, failed, run } from './lib.mjs'
+
+const isNum = (v) => v !== null && v !== undefined && v !== '' && Number.isFinite(Number(v))
+/** Equal as numbers (or both empty / null). */
+const same = (shown, api) => (api == null ? shown === '' || shown == null : isNum(shown) && Math.abs(Number(shown) - Number(api)) <= 1e-9)
+/** A query string with its parameters sorted (the page's data-query against a request URL). */
+const canon = (s) => [...new URLSearchParams(s)].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([k, v]) => `${k}=${v}`).join('&')
+const FIGURES = ['mean_km', 'max_km', 'beyond_limit', 'place_gap', 'big_classes']
+
+async function main() {
+  const session = await openPage()
+  const { page } = session
+  const client = apiClient(page)
+  const { getJson } = client
+
+  const result = page.locator('[data-testid="layout-result"]')
+
+  // Every answer of GET /api/layout the page receives, by its (sorted) query.
+  const answers = new Map()
+  page.on('response', (r) => {
+    let u
+    try { u = new URL(r.url()) } catch (_) { return }
+    if (u.pathname !== '/api/layout') return
+    answers.set(canon(u.search.slice(1)), { status: r.status(), body: r.json().catch(() => null) })
+  })
+
+  /** Waits until the page shows an answer (loaded, no error) that satisfies `want(query)`. */
+  async function waitSolved(label, want = () => true) {
+    const errBox = page.locator('[data-testid="layout-error"]')
+    const deadline = Date.now() + SLOW
+    for (;;) {
+      const loading = await result.getAttribute('data-loading')
+      const q = (await result.getAttribute('data-query')) || ''
+      if (loading === 'false') {
+        if (await errBox.isVisible()) fail(`${label}: the page shows an error: ${(await errBox.textContent()).trim()}`)
+        if (q && want(new URLSearchParams(q))) return q
+      }
+      if (Date.now() > deadline) fail(`${label}: no plan within ${SLOW} ms (data-loading ${loading}, data-query "${q}")`)
+      await page.waitForTimeout(250)
+    }
+  }
+
+  /** The answer the page received for the query it shows. */
+  async function answerOf(query) {
+    const a = answers.get(canon(query))
+    assert(a, `the page shows the answer of ${query}, but no GET /api/layout with that query was seen (seen: ${[...answers.keys()].join(' ; ')})`)
+    assert(a.status === 200, `GET /api/layout?${query} -> HTTP ${a.status}`)
+    const body = await a.body
+    assert(body && Array.isArray(body.sites), `GET /api/layout?${query} gives no sites: ${JSON.stringify(body).slice(0, 200)}`)
+    return body
+  }
+
+  /** The before / after table, the plan table, the solver line and the map equal `ans`. */
+  async function checkShown(ans, label) {
+    const figs = await page.locator('[data-testid="layout-fig"]').evaluateAll((els) =>
+      els.map((e) => ({ col: e.getAttribute('data-col'), field: e.getAttribute('data-field'), value: e.getAttribute('data-value') })))
+    let numbers = 0
+    for (const col of ['before', 'after']) {
+      for (const f of FIGURES) {
+        const c = figs.find((x) => x.col === col && x.field === f)
+        assert(c, `${label}: no ${col} cell for ${f}`)
+        const want = ans[col] ? ans[col][f] : null
+        assert(same(c.value, want), `${label}: ${col === 'before' ? '现状' : '方案'} ${f} shows ${c.value || '—'}, the API ${want}`)
+        if (isNum(c.value)) numbers++
+      }
+    }
+    assert(numbers > 0, `${label}: the before / after table has no numbers`)
+
+    const sol = page.locator('[data-testid="layout-solver"]')
+    const so = ans.solution || {}
+    assert(same(await sol.getAttribute('data-objective'), so.objective), `${label}: the solver line shows objective ${await sol.getAttribute('data-objective')}, the API ${so.objective}`)
+    assert(same(await sol.getAttribute('data-gap'), so.gap), `${label}: the solver line shows gap ${await sol.getAttribute('data-gap')}, the API ${so.gap}`)
+
+    // the plan table: every site but the unused candidates (the default filter 全部)
+    const planned = ans.sites.filter((s) => s.status !== 'unused')
+    const count = Number(await page.locator('[data-testid="layout-plan"]').getAttribute('data-count'))
+    assert(count === planned.length, `${label}: the plan table has ${count} rows, the API ${planned.length} sites that are not unused`)
+    const tags = await page.locator('[data-testid="layout-plan-table"] .el-table__body-wrapper [data-testid="layout-site-status"]').evaluateAll((els) =>
+      els.map((e) => {
+        const tr = e.closest('tr')
+        const v = (f) => { const x = tr.querySelector(`[data-field="${f}"]`); return x ? x.getAttribute('data-value') : null }
+        return { id: e.getAttribute('data-id'), status: e.getAttribute('data-status'), capacity: v('capacity'), load_before: v('load_before'), load_after: v('load_after') }
+      }))
+    assert(tags.length === planned.length, `${label}: ${tags.length} status tags, the API ${planned.length} sites`)
+    const byId = new Map(tags.map((x) => [x.id, x]))
+    for (const s of planned) {
+      const r = byId.get(String(s.id))
+      assert(r, `${label}: site ${s.id} (${s.name}, ${s.status}) is not in the plan table`)
+      assert(r.status === s.status, `${label}: site ${s.id} has status ${r.status} in the table, the API ${s.status}`)
+      for (const f of ['capacity', 'load_before', 'load_after']) {
+        assert(same(r[f], s[f]), `${label}: site ${s.id} ${f} shows ${r[f] || '—'}, the API ${s[f]}`)
+      }
+    }
+
+    // the map
+    const map = page.locator('[data-testid="layout-map"]')
+    await map.waitFor({ state: 'visible' }).catch(() => fail(`${label}: no map`))
+    assert(await map.locator('canvas').count(), `${label}: the map draws no canvas`)
+    const zones = (ans.zones && ans.zones.features) || []
+    assert(Number(await map.getAttribute('data-zones')) === zones.length, `${label}: the map has ${await map.getAttribute('data-zones')} zones, the API ${zones.length}`)
+    const located = ans.sites.filter((s) => isNum(s.lon) && isNum(s.lat))
+    const newIds = located.filter((s) => s.status === 'new').map((s) => String(s.id)).sort().join(',')
+    const shownNew = ((await map.getAttribute('data-new')) || '').split(',').filter(Boolean).sort().join(',')
+    assert(shownNew === newIds, `${label}: the map's new sites are [${shownNew}], the API's [${newIds}]`)
+    const deadline = Date.now() + 5000
+    while ((await page.locator('[data-testid="layout-map-pin"]').count()) < located.length) {
+      if (Date.now() > deadline) fail(`${label}: the map placed ${await page.locator('[data-testid="layout-map-pin"]').count()} of ${located.length} sites`)
+      await page.waitForTimeout(200)
+    }
+    return { planned: planned.length, zones: zones.length }
+  }
+
+  async function mapPins() {
+    return page.locator('[data-testid="layout-map-pin"]').evaluateAll((els) =>
+      els.map((e) => ({ id: e.getAttribute('data-id'), status: e.getAttribute('data-status'), x: Number(e.getAttribute('data-x')), y: Number(e.getAttribute('data-y')) })))
+  }
+
+  try {
+    // 1. log in, the API's default problem
+    step('log in')
+    await logIn(page, client)
+
+    step('GET /api/scenarios')
+    const scenarios = await getJson('/api/scenarios')
+    assert(Array.isArray(scenarios) && scenarios.length, `GET /api/scenarios gives ${JSON.stringify(scenarios).slice(0, 200)}, want a non-empty array`)
+    const builtin = scenarios.find((s) => s.builtin) || fail(`GET /api/scenarios has no built-in scenario: ${scenarios.map((s) => s.name).join(', ')}`)
+
+    step('GET /api/layout (the default problem)')
+    const def = await getJson('/api/layout')
+    assert(def.stage === '小学', `GET /api/layout without parameters plans ${def.stage}, want 小学`)
+    assert(isNum(def.year) && isNum(def.base_year) && Number(def.year) === Number(def.base_year) + 5,
+      `GET /api/layout answers year ${def.year} with base year ${def.base_year}, want base year + 5`)
+    assert(Array.isArray(def.sites) && def.sites.some((s) => s.kind === 'existing'), 'GET /api/layout has no existing school')
+    console.log(`  ${def.year} (base ${def.base_year}): ${def.sites.length} sites, ${(def.demand || []).length} demand points, ${(def.zones && def.zones.features || []).length} zones, ${(def.warnings || []).length} warnings`)
+
+    // 2. the page from the menu solves the default problem
+    step('open 布局 from the menu')
+    await page.locator('.el-menu-item', { hasText: '布局' }).first().click()
+    await page.waitForURL(/\/layout(\?|$)/).catch(() => fail(`the 布局 menu did not open /layout (at ${page.url()})`))
+    await page.locator('[data-testid="layout-page"]').waitFor({ state: 'visible' })
+    let query = await waitSolved('the default problem')
+
+    step('the toolbar shows the default problem')
+    const q0 = new URLSearchParams(query)
+    assert(q0.get('stage') === '小学', `the page solved stage ${q0.get('stage')}, want 小学`)
+    assert(q0.get('scenario') === builtin.name, `the page solved scenario ${q0.get('scenario')}, want the built-in ${builtin.name}`)
+    assert(Number(q0.get('max_km')) === 3, `the page solved max_km ${q0.get('max_km')}, want 3 (小学)`)
+    assert(q0.get('objective') === 'capacitated' && q0.get('allow_close') === 'false', `the page solved objective ${q0.get('objective')}, allow_close ${q0.get('allow_close')}`)
+    assert(!q0.has('add') && !q0.has('exclude'), `the page's first problem has add / exclude: ${query}`)
+    assert(Number(await result.getAttribute('data-year')) === Number(def.year), `the page plans ${await result.getAttribute('data-year')}, the API's default year is ${def.year}`)
+    const yearIn = await page.locator('[data-testid="layout-year"] input').inputValue()
+    assert(Number(yearIn) === Number(def.year), `the year input shows ${yearIn}, want ${def.year}`)
+    const kmIn = await page.locator('[data-testid="layout-maxkm"] input').inputValue()
+    assert(Number(kmIn) === 3, `the 最远上学距离 input shows ${kmIn}, want 3`)
+    const active = await page.locator('[data-testid="layout-stage"] label.is-active').getAttribute('data-stage')
+    assert(active === '小学', `the active 学段 is ${active}, want 小学`)
+
+    step('the figures, the plan and the map equal the answer')
+    let ans = await answerOf(query)
+    assert(Number(ans.year) === Number(def.year), `the page's answer is for ${ans.year}, want ${def.year}`)
+    let shown = await checkShown(ans, '小学')
+    console.log(`  ${shown.planned} sites in the plan, ${shown.zones} zones; mean km ${ans.before.mean_km} → ${ans.after.mean_km}`)
+    await page.waitForTimeout(500)
+    await shot(page, 'layout.png')
+
+    // 3. a recommended new site marked unavailable
+    if (!ans.sites.some((s) => s.status === 'new')) {
+      step('no new school in the default plan: 新增学校数 = 1')
+      const addIn = page.locator('[data-testid="layout-add"] input')
+      await addIn.fill('1')
+      await addIn.press('Tab')
+      await page.locator('[data-testid="layout-solve"]').click()
+      query = await waitSolved('新增学校数 = 1', (q) => q.get('add') === '1')
+      ans = await answerOf(query)
+      await checkShown(ans, '新增学校数 = 1')
+      assert(ans.sites.some((s) => s.status === 'new'), 'the plan with 新增学校数 = 1 opens no new school')
+    }
+
+    step('click a recommended new site on the map')
+    const canvas = page.locator('[data-testid="layout-map"] canvas').first()
+    await canvas.scrollIntoViewIfNeeded()
+    await page.waitForTimeout(300)
+    const pins = await mapPins()
+    const news = pins.filter((p) => p.status === 'new')
+    assert(news.length, 'the map places no new site')
+    // a star no other site covers (the topmost marker takes the click)
+    const free = news.find((p) => pins.every((o) => o === p || Math.hypot(o.x - p.x, o.y - p.y) >= 14))
+    let target
+    if (free) {
+      target = free.id
+      const box = await canvas.boundingBox()
+      await page.mouse.click(box.x + free.x, box.y + free.y)
+    } else {
+      target = news[0].id
+      console.log(`  every new site is crowded on the map: ${target} is marked through the plan table`)
+      await page.locator(`[data-testid="layout-site-toggle"][data-id="${target}"]`).click()
+    }
+    const targetSite = ans.sites.find((s) => String(s.id) === target)
+    const chip = page.locator(`[data-testid="layout-excluded-chip"][data-id="${target}"]`)
+    await chip.waitFor({ state: 'visible', timeout: 5000 }).catch(async () =>
+      fail(`clicking new site ${target} marked nothing unavailable (marked: "${await page.locator('[data-testid="layout-excluded"]').getAttribute('data-ids')}")`))
+    const ids = (await page.locator('[data-testid="layout-excluded"]').getAttribute('data-ids')).split(',').filter(Boolean)
+    assert(ids.length === 1 && ids[0] === target, `after one click the unavailable sites are [${ids.join(', ')}], want [${target}]`)
+    assert((await page.locator('[data-testid="layout-excluded"]').getAttribute('data-pending')) === 'true', 'the marked site is not shown as 待重新求解')
+    assert(await page.locator('[data-testid="layout-dirty"]').isVisible(), 'the page does not say that the settings changed')
+    assert((await chip.textContent()).includes(targetSite.name), `the chip reads "${(await chip.textContent()).trim()}", want the site's name ${targetSite.name}`)
+    console.log(`  marked ${target} (${targetSite.name}) unavailable`)
+    await shot(page, 'layout-excluded.png')
+
+    step('重新求解 without the marked site')
+    await page.locator('[data-testid="layout-solve"]').click()
+    query = await waitSolved(`exclude=${target}`, (q) => (q.get('exclude') || '').split(',').includes(target))
+    ans = await answerOf(query)
+    const again = ans.sites.find((s) => String(s.id) === target)
+    assert(!again || again.status !== 'new', `the plan without ${target} still opens it (status ${again && again.status})`)
+    if (ans.params && Array.isArray(ans.params.exclude)) {
+      assert(ans.params.exclude.map(String).includes(target), `the answer's params.exclude is ${JSON.stringify(ans.params.exclude)}, want it to hold ${target}`)
+    }
+    await checkShown(ans, `exclude=${target}`)
+    const mapNew = ((await page.locator('[data-testid="layout-map"]').getAttribute('data-new')) || '').split(',')
+    assert(!mapNew.includes(target), `the map still shows ${target} as a new site`)
+    assert((await page.locator('[data-testid="layout-excluded"]').getAttribute('data-pending')) === 'false', 'the marked site is still 待重新求解 after solving')
+    console.log(`  new sites now: ${ans.sites.filter((s) => s.status === 'new').map((s) => s.id).join(', ') || 'none'}; ${target} is ${again ? again.status : 'gone'}`)
+    await page.waitForTimeout(300)
+    await shot(page, 'layout-resolved.png')
+
+    // 4. another stage re-solves by itself
+    step('学段 初中 re-solves')
+    await page.locator('[data-testid="layout-stage"] label[data-stage="初中"]').click()
+    query = await waitSolved('初中', (q) => q.get('stage') === '初中')
+    const q3 = new URLSearchParams(query)
+    assert(Number(q3.get('max_km')) === 5, `初中 was solved with max_km ${q3.get('max_km')}, want 5`)
+    assert(!q3.has('exclude'), `初中 was solved with exclude ${q3.get('exclude')} (the 小学 sites)`)
+    assert((await result.getAttribute('data-stage')) === '初中', `the page shows stage ${await result.getAttribute('data-stage')}, want 初中`)
+    const km3 = await page.locator('[data-testid="layout-maxkm"] input').inputValue()
+    assert(Number(km3) === 5, `the 最远上学距离 input shows ${km3} for 初中, want 5`)
+    assert(!(await page.locator('[data-testid="layout-excluded-chip"]').count()), 'the 小学 unavailable sites are still listed for 初中')
+    ans = await answerOf(query)
+    assert(ans.stage === '初中', `the answer is for ${ans.stage}, want 初中`)
+    shown = await checkShown(ans, '初中')
+    console.log(`  初中: ${shown.planned} sites in the plan, ${shown.zones} zones; mean km ${ans.before.mean_km} → ${ans.after.mean_km}`)
+    await page.waitForTimeout(500)
+    await shot(page, 'layout-junior.png')
+
+    return await passed(session)
+  } catch (e) {
+    return await failed(session, e)
+  }
+}
+
+run(main)
