@@ -97,11 +97,11 @@ CREATE OR REPLACE TEMP TABLE place AS
 WITH sp AS (SELECT school_id, stage, sum(std_size) AS p FROM class GROUP BY ALL),
 tot AS (SELECT school_id, sum(p) AS t FROM sp GROUP BY ALL)
 SELECT {{year}} AS year, i.school_id, i.township, i.county, sp.stage, i.type, i.urban_rural, i.public,
-  CASE WHEN i.design > 0 THEN i.design * sp.p / tot.t ELSE sp.p END AS places
+  CASE WHEN i.design > 0 AND i.open THEN i.design * sp.p / tot.t ELSE sp.p END AS places
 FROM sp JOIN tot USING (school_id) JOIN info i USING (school_id)
 UNION ALL
 SELECT {{year}}, i.school_id, i.township, i.county, {TOP_STAGE.replace('type', 'i.type')}, i.type, i.urban_rural, i.public, CAST(i.design AS DOUBLE)
-FROM info i WHERE i.design > 0 AND i.school_id NOT IN (SELECT school_id FROM sp)"""),
+FROM info i WHERE i.design > 0 AND i.open AND i.school_id NOT IN (SELECT school_id FROM sp)"""),
     ("pop", """
 CREATE OR REPLACE TEMP TABLE pop AS SELECT p.年份 AS year, p.区划代码 AS township, substr(p.区划代码, 1, 6) AS county,
   r.城乡分类 AS urban_rural, CAST(replace(CAST(p.年龄 AS VARCHAR), '+', '') AS INT) AS age, p.人数 AS count, p.出生 AS births

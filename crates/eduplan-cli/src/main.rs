@@ -721,6 +721,9 @@ enum BenchCmd {
         /// Print one JSON object instead of text.
         #[arg(long)]
         json: bool,
+        /// Run every measure as its own query (to measure what fusing measures saves).
+        #[arg(long)]
+        no_fuse: bool,
     },
 }
 
@@ -1107,7 +1110,7 @@ async fn run(cli: Cli) -> Result<()> {
             Ok(())
         }
         Cmd::Bench { cmd: BenchCmd::Project { counties, years, runs, json } } => bench_project(counties, years, runs, json),
-        Cmd::Bench { cmd: BenchCmd::Indicators { path, year, runs, dump, json } } => bench_indicators(&path, year, runs, dump.as_deref(), json).await,
+        Cmd::Bench { cmd: BenchCmd::Indicators { path, year, runs, dump, json, no_fuse } } => bench_indicators(&path, year, runs, dump.as_deref(), json, no_fuse).await,
         Cmd::Bench { cmd: BenchCmd::Import { path } } => {
             let dir = tempdir_path("eduplan-bench");
             std::fs::create_dir_all(&dir)?;
@@ -1474,7 +1477,7 @@ fn bench_project(counties: usize, horizon: i32, runs: usize, json: bool) -> Resu
     Ok(())
 }
 
-async fn bench_indicators(path: &Path, year: Option<i32>, runs: usize, dump: Option<&Path>, json: bool) -> Result<()> {
+async fn bench_indicators(path: &Path, year: Option<i32>, runs: usize, dump: Option<&Path>, json: bool, no_fuse: bool) -> Result<()> {
     use eduplan_core::data::YearData;
     use eduplan_engine::{Catalogue, Engine, Level};
     let read = eduplan_ingest::read_path(path, ReadOptions::default());
@@ -1494,7 +1497,7 @@ async fn bench_indicators(path: &Path, year: Option<i32>, runs: usize, dump: Opt
     for _ in 0..runs.max(1) {
         drop(std::mem::take(&mut figures)); // freeing the last run's figures is not this run's work
         let t0 = Instant::now();
-        let engine = Engine::new(&data);
+        let engine = if no_fuse { Engine::new(&data).without_fusion() } else { Engine::new(&data) };
         facts.push(t0.elapsed().as_secs_f64());
         figures = engine.compute(&cat, year, &levels, None).await?;
         totals.push(t0.elapsed().as_secs_f64());

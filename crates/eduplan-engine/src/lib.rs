@@ -4,7 +4,8 @@
 //!
 //! How a figure is made: each measure's SQL gives one row per unit (a student row, a class, a
 //! teacher, a school's conditions for one stage, a township's population of one age); DataFusion
-//! sums it by year, school, township, county and stage (one query per measure), and the engine
+//! sums it by year, school, township, county and stage (measures of one fact table and shape in
+//! one query, see `fuse`; others one query each), and the engine
 //! rolls those sums up to township, county, city and province and once more over all stages
 //! (全部). An indicator combines its summed sides (read `lag` years back for cohorts, ahead for
 //! UIS flow rates) into a value. Ratios are never averaged. A zero or missing denominator,
@@ -16,6 +17,7 @@
 pub mod catalogue;
 pub mod facts;
 pub mod formula;
+mod fuse;
 
 use std::collections::{BTreeSet, HashMap};
 use std::sync::{Arc, Mutex};
@@ -133,6 +135,15 @@ fn strings(a: &ArrayRef) -> ArrayRef {
     }
 }
 
+/// Where a query's columns are (year is column 0, the unit key 1, the stage 2).
+struct Cols {
+    grade: Option<usize>,
+    v: usize,
+    missing: usize,
+    /// Rows passing the measure's condition (fused queries); a group with none is skipped.
+    n: Option<usize>,
+}
+
 /// The engine over a set of school years.
 pub struct Engine {
     ctx: SessionContext,
@@ -144,6 +155,8 @@ pub struct Engine {
     /// (year, school) → its township, both interned: school sums roll up through it
     school_township: FastMap<(i32, u32), u32>,
     cache: Mutex<HashMap<String, Arc<Sums>>>,
+    /// Measures of one shape share a query (see `fuse`); off only to measure what it saves.
+    fuse: bool,
 }
 
 /// One side of an indicator evaluated for a unit.
@@ -257,7 +270,14 @@ impl Engine {
             names: std::sync::RwLock::new(names),
             school_township,
             cache: Default::default(),
+            fuse: true,
         }
+    }
+
+    /// Runs every measure as its own query (for benchmarks: fused and unfused give the same sums).
+    pub fn without_fusion(mut self) -> Engine {
+        self.fuse = false;
+        self
     }
 
     /// Years the engine holds.
@@ -289,9 +309,31 @@ impl Engine {
         );
         let err = |source| EngineError::Query { measure: measure.to_string(), source };
         let batches = self.ctx.sql(&sql).await.map_err(err)?.collect().await.map_err(err)?;
+        let off = usize::from(m.by_grade);
+        let cols = Cols { grade: m.by_grade.then_some(3), v: 3 + off, missing: 4 + off, n: None };
+        Ok(self.rollup(cat, measure, &batches, &cols))
+    }
+
+    /// Runs measures of one shape as one query and caches each one's sums.
+    async fn fused(&self, cat: &Catalogue, group: &[(&str, fuse::Shape)]) -> Result<(), EngineError> {
+        let shapes: Vec<&fuse::Shape> = group.iter().map(|(_, s)| s).collect();
+        let sql = fuse::fused_sql(&shapes);
+        let err = |source| EngineError::Query { measure: group.iter().map(|g| g.0).collect::<Vec<_>>().join("+"), source };
+        let batches = self.ctx.sql(&sql).await.map_err(err)?.collect().await.map_err(err)?;
+        let off = usize::from(shapes[0].grade);
+        for (i, (measure, _)) in group.iter().enumerate() {
+            let base = 3 + off + 3 * i;
+            let cols = Cols { grade: shapes[0].grade.then_some(3), v: base, missing: base + 1, n: Some(base + 2) };
+            self.rollup(cat, measure, &batches, &cols);
+        }
+        Ok(())
+    }
+
+    /// Sums of a measure from query rows (year, key, stage, [grade], value, missing[, rows]),
+    /// rolled up to every level and to 全部, and cached.
+    fn rollup(&self, cat: &Catalogue, measure: &str, batches: &[datafusion::arrow::record_batch::RecordBatch], c: &Cols) -> Arc<Sums> {
         let mut names = self.names.write().expect("names");
         let all = names.id(ALL_STAGES);
-        let off = if m.by_grade { 1 } else { 0 };
         let mut out: Sums = FastMap::default();
         {
             let mut level_maps: FastMap<(Level, i32), FastMap<(u32, u32), Sum>> = FastMap::default();
@@ -299,16 +341,22 @@ impl Engine {
                 let year = b.column(0).as_primitive::<Int64Type>().clone();
                 let (k, st) = (strings(b.column(1)), strings(b.column(2)));
                 let (k, st) = (k.as_string::<i32>(), st.as_string::<i32>());
-                let grade = m.by_grade.then(|| strings(b.column(3)));
+                let grade = c.grade.map(|g| strings(b.column(g)));
                 let grade = grade.as_ref().map(|g| g.as_string::<i32>());
-                let v = b.column(3 + off);
+                let v = b.column(c.v);
                 let v = match v.data_type() {
                     DataType::Float64 => v.as_primitive::<Float64Type>().clone(),
                     _ => unreachable!("cast to DOUBLE"),
                 };
-                let missing = b.column(4 + off).as_primitive::<Int64Type>();
+                let missing = b.column(c.missing).as_primitive::<Int64Type>();
+                let rows = c.n.map(|n| b.column(n).as_primitive::<Int64Type>().clone());
                 for i in 0..b.num_rows() {
                     if st.is_null(i) || k.is_null(i) {
+                        continue;
+                    }
+                    // a fused group where no row passed this measure's condition: the measure's
+                    // own query would have no such group
+                    if rows.as_ref().is_some_and(|r| r.is_null(i) || r.value(i) == 0) {
                         continue;
                     }
                     let key = k.value(i);
@@ -373,7 +421,7 @@ impl Engine {
         }
         let out = Arc::new(out);
         self.cache.lock().expect("cache").insert(measure.to_string(), out.clone());
-        Ok(out)
+        out
     }
 
     /// Computes indicators for a year at the given levels (`codes` = `None` for all; codes or
@@ -385,6 +433,25 @@ impl Engine {
         let mut measures: Vec<&str> = inds.iter().flat_map(|i| i.numerator.terms().iter().chain(i.denominator.iter().flat_map(|d| d.terms()))).map(|t| t.measure()).collect();
         measures.sort_unstable();
         measures.dedup();
+        // measures of one shape and table in one query each; the rest one query each
+        let cached: Vec<&str> = {
+            let c = self.cache.lock().expect("cache");
+            measures.iter().copied().filter(|m| c.contains_key(*m)).collect()
+        };
+        measures.retain(|m| !cached.contains(m));
+        let mut groups: std::collections::BTreeMap<(String, String, String, bool), Vec<(&str, fuse::Shape)>> = Default::default();
+        for m in &measures {
+            let def = &cat.measure[*m];
+            if let Some(sh) = fuse::shape(&def.sql, def.by_grade) {
+                groups.entry(sh.key()).or_default().push((m, sh));
+            }
+        }
+        groups.retain(|_, g| g.len() > 1 && self.fuse);
+        for g in groups.values() {
+            self.fused(cat, g).await?;
+        }
+        let fused: Vec<&str> = groups.values().flatten().map(|(m, _)| *m).collect();
+        measures.retain(|m| !fused.contains(m));
         for pair in measures.chunks(2) {
             match pair {
                 [a, b] => {
@@ -696,6 +763,33 @@ impl Engine {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[tokio::test]
+    async fn fused_measures_sum_exactly_as_their_own_queries() {
+        let ds = eduplan_synth::generate(&eduplan_synth::Options { counties: 1, seed: 4, years: (2023, 2024) });
+        let years: Vec<YearData> = [2023, 2024].iter().map(|y| YearData::from_dataset(&ds, *y)).collect();
+        let cat = Catalogue::builtin();
+        let fused = Engine::new(&years);
+        fused.compute(&cat, 2024, &[Level::School, Level::Township, Level::County], None).await.unwrap();
+        let alone = Engine::new(&years);
+        let mut n_fused = 0;
+        for m in cat.measure.keys() {
+            let a = alone.sums(&cat, m).await.unwrap();
+            let Some(f) = fused.cache.lock().unwrap().get(m).cloned() else { continue };
+            if crate::fuse::shape(&cat.measure[m].sql, cat.measure[m].by_grade).is_some() {
+                n_fused += 1;
+            }
+            // interned ids differ between the two engines: compare by names
+            let (na, nf) = (alone.names.read().unwrap(), fused.names.read().unwrap());
+            let named = |s: &Sums, n: &Names| -> std::collections::BTreeMap<(String, i32, String, String), (i64, i64)> {
+                s.iter()
+                    .flat_map(|((l, y), m)| m.iter().map(move |((u, st), v)| ((format!("{l:?}"), *y, n.names[*u as usize].clone(), n.names[*st as usize].clone()), ((v.value * 1000.0).round() as i64, v.missing))))
+                    .collect()
+            };
+            assert_eq!(named(&a, &na), named(&f, &nf), "measure {m}");
+        }
+        assert!(n_fused > 40, "{n_fused} measures of the common shape");
+    }
 
     #[test]
     fn rounding_is_half_up_not_bankers() {
