@@ -1286,13 +1286,7 @@ async fn project_cmd(store: &Store, args: ProjectArgs) -> Result<()> {
             }
         }
         Some(ProjectCmd::Reach { format }) => {
-            let targets = pj::plan_targets(store).await?;
-            let q = pj::Request { scenario: args.scenario, to: targets.iter().map(|t| t.target_year).max().or(args.to), ..Default::default() };
-            let a = match pj::project(store, &q).await {
-                Err(pj::ProjectionError::Invalid(_)) => pj::project(store, &pj::Request { to: None, ..q }).await?,
-                other => other?,
-            };
-            let v = pj::reach_json(store, &a).await?;
+            let (a, v) = pj::reach_answer(store, args.scenario).await?;
             match format.as_str() {
                 "json" => write(serde_json::to_string_pretty(&v)? + "\n", None),
                 "table" => {

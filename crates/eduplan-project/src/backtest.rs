@@ -69,7 +69,8 @@ pub fn backtest(years: &[YearData], projects: Vec<PlannedPlaces>, sc: &Scenario,
     }
     let p = run(&inputs, sc, to);
     let recorded = recorded_enrolment(years);
-    let full = Inputs::from_years(years, to, Vec::new())?;
+    // the recorded population of the later years (not the whole inputs of the last year)
+    let (recorded_pop, _) = crate::inputs::population_of(years, to);
     // errors[(measure, stage, level, horizon)] = (Σ |error| / actual, n)
     let mut errors: BTreeMap<(&'static str, Stage, &'static str, i32), (f64, usize)> = BTreeMap::new();
     for r in p.rows.iter().filter(|r| r.year > base && r.level != "school") {
@@ -82,10 +83,10 @@ pub fn backtest(years: &[YearData], projects: Vec<PlannedPlaces>, sc: &Scenario,
         }
         let (lo, hi) = stage.ages();
         let actual_pop: Option<f64> = match r.level {
-            "township" => full.population.get(&r.scope).and_then(|m| m.get(&r.year)).map(|a| band(a, lo, hi)),
+            "township" => recorded_pop.get(&r.scope).and_then(|m| m.get(&r.year)).map(|a| band(a, lo, hi)),
             _ => {
-                let tws: Vec<&String> = full.regions.values().filter(|x| x.parent.as_deref() == Some(r.scope.as_str())).map(|x| &x.code).collect();
-                let v: f64 = tws.iter().filter_map(|t| full.population.get(*t).and_then(|m| m.get(&r.year))).map(|a| band(a, lo, hi)).sum();
+                let tws: Vec<&String> = inputs.regions.values().filter(|x| x.parent.as_deref() == Some(r.scope.as_str())).map(|x| &x.code).collect();
+                let v: f64 = tws.iter().filter_map(|t| recorded_pop.get(*t).and_then(|m| m.get(&r.year))).map(|a| band(a, lo, hi)).sum();
                 Some(v)
             }
         };

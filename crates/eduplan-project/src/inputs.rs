@@ -21,6 +21,8 @@ pub struct Region {
     pub parent: Option<String>,
     /// 城区 or 镇区 (where urbanisation moves children to).
     pub urban: bool,
+    /// Its boundary as GeoJSON (Polygon or MultiPolygon), when the data gives one.
+    pub boundary: Option<String>,
 }
 
 /// A school's pupils of one track, by year and grade.
@@ -56,6 +58,8 @@ pub struct School {
     pub township: String,
     /// Its county.
     pub county: String,
+    /// 经度 and 纬度, when the data gives them.
+    pub lonlat: Option<(f64, f64)>,
     /// Pupils by track.
     pub units: BTreeMap<Track, Unit>,
     /// Classes of the base year by track and grade.
@@ -137,6 +141,38 @@ pub struct Inputs {
     pub warnings: Vec<String>,
 }
 
+/// Population by township, year and single age 0–25, and births by township and year (the
+/// births column, else the age-0 population), of the years up to `up_to`.
+#[allow(clippy::type_complexity)]
+pub fn population_of(years: &[YearData], up_to: i32) -> (BTreeMap<String, BTreeMap<i32, Ages>>, BTreeMap<String, BTreeMap<i32, f64>>) {
+    let mut population: BTreeMap<String, BTreeMap<i32, Ages>> = BTreeMap::new();
+    let mut births_col: BTreeMap<String, BTreeMap<i32, f64>> = BTreeMap::new();
+    for y in years.iter().filter(|y| y.year <= up_to) {
+        let t = y.table(SheetKind::Population);
+        let pc = Cols { t };
+        let (cr, ca, cn, cb) = (pc.c("region"), pc.c("age"), pc.c("count"), pc.c("births"));
+        for r in &t.rows {
+            let region = text(&r.cells[cr]);
+            if let (Some(a), Some(n)) = (r.cells[ca].as_i64(), r.cells[cn].as_f64()) {
+                if (0..=MAX_AGE as i64).contains(&a) {
+                    population.entry(region.clone()).or_default().entry(y.year).or_insert([0.0; MAX_AGE + 1])[a as usize] += n;
+                }
+            }
+            if let Some(b) = r.cells[cb].as_f64() {
+                *births_col.entry(region).or_default().entry(y.year).or_default() += b;
+            }
+        }
+    }
+    let mut births: BTreeMap<String, BTreeMap<i32, f64>> = BTreeMap::new();
+    for (tw, by_year) in &population {
+        for (year, ages) in by_year {
+            let b = births_col.get(tw).and_then(|m| m.get(year)).copied().unwrap_or(ages[0]);
+            births.entry(tw.clone()).or_default().insert(*year, b);
+        }
+    }
+    (population, births)
+}
+
 fn text(v: &Value) -> String {
     match v {
         Value::Text(s) => s.clone(),
@@ -176,47 +212,24 @@ impl Inputs {
         // regions of the base year
         let rt = base.table(SheetKind::Regions);
         let rc = Cols { t: rt };
-        let (cc, cn, cp, cu) = (rc.c("code"), rc.c("name"), rc.c("parent"), rc.c("urban_rural"));
+        let (cc, cn, cp, cu, cb) = (rc.c("code"), rc.c("name"), rc.c("parent"), rc.c("urban_rural"), rc.c("boundary"));
         let mut regions = BTreeMap::new();
         for r in &rt.rows {
             let code = text(&r.cells[cc]);
             let parent = Some(text(&r.cells[cp])).filter(|p| !p.is_empty());
             let ur = text(&r.cells[cu]);
-            regions.insert(code.clone(), Region { code, name: text(&r.cells[cn]), parent, urban: ur == "城区" || ur == "镇区" });
+            let boundary = r.cells[cb].as_str().map(str::to_string);
+            regions.insert(code.clone(), Region { code, name: text(&r.cells[cn]), parent, urban: ur == "城区" || ur == "镇区", boundary });
         }
-        // population and births by township, every year up to the base
-        let mut population: BTreeMap<String, BTreeMap<i32, Ages>> = BTreeMap::new();
-        let mut births_col: BTreeMap<String, BTreeMap<i32, f64>> = BTreeMap::new();
-        for y in years.iter().filter(|y| y.year <= base_year) {
-            let t = y.table(SheetKind::Population);
-            let pc = Cols { t };
-            let (cr, ca, cn, cb) = (pc.c("region"), pc.c("age"), pc.c("count"), pc.c("births"));
-            for r in &t.rows {
-                let region = text(&r.cells[cr]);
-                if let (Some(a), Some(n)) = (r.cells[ca].as_i64(), r.cells[cn].as_f64()) {
-                    if (0..=MAX_AGE as i64).contains(&a) {
-                        population.entry(region.clone()).or_default().entry(y.year).or_insert([0.0; MAX_AGE + 1])[a as usize] += n;
-                    }
-                }
-                if let Some(b) = r.cells[cb].as_f64() {
-                    *births_col.entry(region).or_default().entry(y.year).or_default() += b;
-                }
-            }
-        }
-        let mut births: BTreeMap<String, BTreeMap<i32, f64>> = BTreeMap::new();
-        for (tw, by_year) in &population {
-            for (year, ages) in by_year {
-                let b = births_col.get(tw).and_then(|m| m.get(year)).copied().unwrap_or(ages[0]);
-                births.entry(tw.clone()).or_default().insert(*year, b);
-            }
-        }
+        let (population, births) = population_of(years, base_year);
         if !population.values().any(|m| m.contains_key(&base_year)) {
             warnings.push(format!("基期 {base_year} 年没有人口数据，人口与入学按零预测 / no population for the base year {base_year}: population and intake project as zero"));
         }
         // schools of the base year
         let st = base.table(SheetKind::Schools);
         let sc = Cols { t: st };
-        let (si, sn, sty, sr, sd, sop, scl) = (sc.c("school_id"), sc.c("name"), sc.c("type"), sc.c("region"), sc.c("design_places"), sc.c("opened"), sc.c("closed"));
+        let (si, sn, sty, sr, sd, sop, scl, slon, slat) =
+            (sc.c("school_id"), sc.c("name"), sc.c("type"), sc.c("region"), sc.c("design_places"), sc.c("opened"), sc.c("closed"), sc.c("lon"), sc.c("lat"));
         let mut schools: Vec<School> = Vec::new();
         let mut index: HashMap<String, usize> = HashMap::new();
         let mut design: Vec<Option<f64>> = Vec::new();
@@ -237,6 +250,7 @@ impl Inputs {
                 ty,
                 township,
                 county,
+                lonlat: c[slon].as_f64().zip(c[slat].as_f64()),
                 units: BTreeMap::new(),
                 classes: BTreeMap::new(),
                 big_classes: BTreeMap::new(),

@@ -4,7 +4,6 @@
 
 use axum::extract::{Query, State};
 use axum::Json;
-use eduplan_core::schema::SheetKind;
 use eduplan_layout::network::{plan, Area, Objective, School, Spec};
 use eduplan_project::Stage;
 use eduplan_store::Store;
@@ -77,11 +76,7 @@ pub async fn solve(store: &Store, q: &LayoutQuery) -> Result<J, ProjectionError>
         Some(r) => return Err(bad(format!("区划 {r} 不是数据中的县"), format!("{r} is not a county of the data"))),
         None => counties.first().cloned().ok_or_else(|| bad("数据中没有县".into(), "no county in the data".into()))?,
     };
-    let data = store.load_year(base).await?.ok_or_else(|| bad(format!("{base} 年没有数据"), format!("no data for {base}")))?;
     let mut warnings = Vec::new();
-    // township boundaries of the base year
-    let rt = data.table(SheetKind::Regions);
-    let boundary: std::collections::HashMap<String, String> = rt.rows.iter().filter_map(|r| Some((rt.get(r, "code").display(), rt.get(r, "boundary").as_str()?.to_string()))).collect();
     // children: the township's school-age children × the county's enrolment ratio of the stage
     let row = |scope: &str| a.projection.row(scope, year, stage);
     let c = row(&county).ok_or_else(|| bad(format!("县 {county} 没有 {stage_name} 预测"), format!("no projection of {stage_name} for {county}")))?;
@@ -89,21 +84,18 @@ pub async fn solve(store: &Store, q: &LayoutQuery) -> Result<J, ProjectionError>
     let mut areas = Vec::new();
     for t in a.inputs.townships().into_iter().filter(|t| t.parent.as_deref() == Some(county.as_str())) {
         let children = row(&t.code).and_then(|r| r.school_age_pop).unwrap_or(0.0) * ratio;
-        areas.push(Area { code: t.code.clone(), rings: boundary.get(&t.code).map(|b| rings(b)).unwrap_or_default(), children });
+        areas.push(Area { code: t.code.clone(), rings: t.boundary.as_deref().map(rings).unwrap_or_default(), children });
     }
     if areas.iter().all(|x| x.rings.is_empty()) {
         warnings.push("乡镇没有边界数据，生源点取学校位置 / townships have no boundaries: demand sits at the schools".to_string());
     }
     // schools of the stage with coordinates, places and classes of the year
-    let st = data.table(SheetKind::Schools);
-    let xy: std::collections::HashMap<String, (f64, f64)> =
-        st.rows.iter().filter_map(|r| Some((st.get(r, "school_id").display(), (st.get(r, "lon").as_f64()?, st.get(r, "lat").as_f64()?)))).collect();
     let mut schools = Vec::new();
     let mut missing = 0;
     for s in a.inputs.schools.iter().filter(|s| s.county == county) {
         let Some(r) = a.projection.row(&s.id, year, stage) else { continue };
-        match xy.get(&s.id) {
-            Some(&(lon, lat)) => schools.push(School { id: s.id.clone(), name: s.name.clone(), township: s.township.clone(), lon, lat, capacity: r.places, classes: r.classes_kept, enrolled: r.enrolled }),
+        match s.lonlat {
+            Some((lon, lat)) => schools.push(School { id: s.id.clone(), name: s.name.clone(), township: s.township.clone(), lon, lat, capacity: r.places, classes: r.classes_kept, enrolled: r.enrolled }),
             None => missing += 1,
         }
     }
@@ -117,14 +109,18 @@ pub async fn solve(store: &Store, q: &LayoutQuery) -> Result<J, ProjectionError>
         Stage::Jun => 5.0,
         Stage::Sen => 10.0,
     });
-    // a new school of the planning standard (建标〔2002〕102号): 学前 12 classes, 小学/初中 24, 高中 36
-    let (class_size, classes) = match stage {
-        Stage::Pre => (30.0, 12.0),
-        Stage::Pri => (eduplan_project::Scenario::stage_value(&sc.class_size, &Default::default(), stage).max(1.0), 24.0),
-        Stage::Jun => (eduplan_project::Scenario::stage_value(&sc.class_size, &Default::default(), stage).max(1.0), 24.0),
-        Stage::Sen => (eduplan_project::Scenario::stage_value(&sc.class_size, &Default::default(), stage).max(1.0), 36.0),
-    };
+    // a new school of the planning standard (建标〔2002〕102号): 学前 12 classes of 30, 小学/初中
+    // 24, 高中 36 of the scenario's class size (the default scenario's where it gives none)
     let default_sc = eduplan_project::Scenario::default();
+    let class_size = match stage {
+        Stage::Pre => 30.0,
+        _ => eduplan_project::Scenario::stage_value(&sc.class_size, &default_sc.class_size, stage).max(1.0),
+    };
+    let classes = match stage {
+        Stage::Pre => 12.0,
+        Stage::Pri | Stage::Jun => 24.0,
+        Stage::Sen => 36.0,
+    };
     let cost_per_place = eduplan_project::Scenario::stage_value(&sc.cost_per_place, &default_sc.cost_per_place, stage) / 10000.0;
     let exclude: Vec<String> = q.exclude.as_deref().unwrap_or("").split(',').map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect();
     let spec = Spec {
@@ -161,6 +157,8 @@ pub async fn solve(store: &Store, q: &LayoutQuery) -> Result<J, ProjectionError>
 
 /// GET /api/layout?stage=&year=&scenario=&region=&add=&max_km=&allow_close=&objective=&exclude=&grid_km=
 pub async fn get(State(st): State<AppState>, u: AuthUser, Query(q): Query<LayoutQuery>) -> ApiResult<Json<J>> {
-    crate::projections::check_scope(&u, Request { region: q.region.clone(), ..Default::default() })?;
+    // a regional user plans their own county unless they name another they may see
+    let scoped = crate::projections::check_scope(&u, Request { region: q.region.clone(), ..Default::default() })?;
+    let q = LayoutQuery { region: scoped.region, ..q };
     Ok(Json(solve(&st.store, &q).await?))
 }

@@ -227,6 +227,20 @@ pub async fn reach_json(store: &Store, a: &Answer) -> PResult<J> {
     Ok(J::Array(rows))
 }
 
+/// The projection far enough for every current plan target (or to the longest horizon allowed)
+/// and every target's verdict: what `GET /api/projections/reach` and `project reach` give.
+pub async fn reach_answer(store: &Store, scenario: Option<String>) -> PResult<(Answer, J)> {
+    let targets = plan_targets(store).await?;
+    let q = Request { scenario, to: targets.iter().map(|t| t.target_year).max(), ..Default::default() };
+    let a = match project(store, &q).await {
+        // a target year beyond the horizon allowed: project as far as the default
+        Err(ProjectionError::Invalid(_)) if q.to.is_some() => project(store, &Request { to: None, ..q }).await?,
+        other => other?,
+    };
+    let v = reach_json(store, &a).await?;
+    Ok((a, v))
+}
+
 /// Backtest from `base` to `to` with the stored years.
 pub async fn backtest_json(store: &Store, scenario_name: Option<&str>, base: i32, to: i32) -> PResult<J> {
     let (_, sc) = scenario(store, scenario_name).await?;
@@ -266,19 +280,10 @@ pub async fn xlsx(State(st): State<AppState>, u: AuthUser, Query(q): Query<Reque
     Ok(crate::api::xlsx_response(bytes, &format!("预测-{}-{}-{}.xlsx", a.name, a.projection.base_year, a.projection.to)))
 }
 
-/// GET /api/projections/reach?scenario=&to=: the plans' targets against the projection.
+/// GET /api/projections/reach?scenario=: the plans' targets against the projection.
 pub async fn reach_route(State(st): State<AppState>, u: AuthUser, Query(q): Query<Request>) -> ApiResult<Json<J>> {
-    let mut q = check_scope(&u, q)?;
-    // far enough for every target year
-    let targets = plan_targets(&st.store).await?;
-    if q.to.is_none() {
-        q.to = targets.iter().map(|t| t.target_year).max();
-    }
-    let a = match project(&st.store, &q).await {
-        Err(ProjectionError::Invalid(_)) if q.to.is_some() => project(&st.store, &Request { to: None, ..q.clone() }).await?,
-        other => other?,
-    };
-    Ok(Json(reach_json(&st.store, &a).await?))
+    let q = check_scope(&u, q)?;
+    Ok(Json(reach_answer(&st.store, q.scenario).await?.1))
 }
 
 /// Query of a backtest.

@@ -209,6 +209,13 @@ async fn the_network_plan_gives_every_child_a_place_and_respects_exclusions() {
         assert_eq!(s, StatusCode::OK, "{}", w["error"]);
         assert!(w["sites"].as_array().unwrap().iter().all(|x| x["id"] != id || x["status"] != "new"));
     }
+    // a scenario that gives only the 小学 class size keeps the standard 50 for 初中: a new junior
+    // school of 24 classes has 1,200 places
+    let (s, _, _) = call(&app, "PUT", "/api/scenarios/small", &admin, Some(json!({"class_size": {"小学": 40}}))).await;
+    assert_eq!(s, StatusCode::OK);
+    let (s, j, _) = call(&app, "GET", "/api/layout?stage=%E5%88%9D%E4%B8%AD&year=2026&scenario=small", &admin, None).await;
+    assert_eq!(s, StatusCode::OK, "{}", j["error"]);
+    assert_eq!(j["params"]["new_capacity"], 1200.0);
     let (s, e, _) = call(&app, "GET", "/api/layout?stage=大学", &admin, None).await;
     assert_eq!(s, StatusCode::BAD_REQUEST, "{e}");
     // no new school: the county's spare places elsewhere take the children, farther away
