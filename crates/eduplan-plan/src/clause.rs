@@ -121,7 +121,7 @@ const PER_CAPITA: &[(&str, &str)] = &[
 ];
 
 /// Verbs between a baseline and its target ("由89%提高到93%").
-const TO_VERBS: &[&str] = &[
+pub(crate) const TO_VERBS: &[&str] = &[
     "提高到",
     "提高至",
     "提升到",

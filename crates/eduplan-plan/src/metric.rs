@@ -225,14 +225,6 @@ pub fn is_predicate_only(s: &str) -> bool {
         "保持在",
         "保持",
         "稳定在",
-        "提高到",
-        "提高至",
-        "提升到",
-        "提升至",
-        "增加到",
-        "增至",
-        "降低到",
-        "降至",
         "控制在",
         "为",
         "起",
@@ -253,7 +245,8 @@ pub fn is_predicate_only(s: &str) -> bool {
     }
     loop {
         let before = t.len();
-        for w in PRED {
+        // the baseline-to-target verbs ("提高到") are predicates too: one list, in clause.rs
+        for w in PRED.iter().chain(crate::clause::TO_VERBS) {
             if let Some(rest) = t.strip_prefix(w) {
                 t = rest.to_string();
             }
