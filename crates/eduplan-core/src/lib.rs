@@ -21,6 +21,7 @@ pub mod finding;
 pub mod geo;
 pub mod import;
 pub mod issue;
+pub mod layout;
 pub mod plan;
 pub mod schema;
 pub mod validate;

@@ -9,6 +9,7 @@
 #![deny(missing_docs)]
 
 pub mod plan;
+pub mod points;
 pub mod read;
 pub mod write;
 

@@ -16,6 +16,7 @@ mod custom;
 mod evidence;
 mod findings;
 mod plans;
+mod layout_points;
 mod scenarios;
 mod years;
 

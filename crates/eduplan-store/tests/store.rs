@@ -360,3 +360,34 @@ async fn scenarios_are_saved_by_name_and_every_version_stays_in_the_log() {
         assert!(log.iter().any(|r| r.2 == "scenario.create" && r.4.contains("-5")), "{}: the first version stays in the log", b.name);
     }
 }
+
+#[tokio::test]
+async fn layout_points_are_saved_all_or_none_and_every_change_is_in_the_log() {
+    use eduplan_core::layout::{LayoutPoint, PointKind};
+    let site = |id: &str, cap: Option<f64>| LayoutPoint { county: "360721".into(), kind: PointKind::Site, id: id.into(), name: format!("地块{id}"), lon: 115.1, lat: 25.2, stage: Some("小学".into()), capacity: cap, cost: None, weight: None, note: String::new() };
+    let village = LayoutPoint { kind: PointKind::Village, id: "V1".into(), name: "上村".into(), stage: None, capacity: None, weight: Some(820.0), ..site("x", None) };
+    for b in backends().await {
+        let s = &b.store;
+        assert_eq!(s.save_layout_points(&[site("S1", Some(1080.0)), site("S2", None), village.clone()], false, "planner").await.unwrap(), (3, 0));
+        let all = s.layout_points(Some("360721")).await.unwrap();
+        assert_eq!(all.len(), 3, "{}", b.name);
+        assert_eq!(all.iter().find(|p| p.id == "S1").unwrap(), &site("S1", Some(1080.0)), "{}: read back as saved", b.name);
+        assert_eq!(all.iter().find(|p| p.id == "V1").unwrap().weight, Some(820.0));
+        // a bad point refuses the whole batch: nothing changes
+        let bad = LayoutPoint { lat: 95.0, ..site("S3", None) };
+        assert!(s.save_layout_points(&[site("S1", Some(1.0)), bad], false, "planner").await.is_err());
+        assert_eq!(s.layout_points(Some("360721")).await.unwrap().iter().find(|p| p.id == "S1").unwrap().capacity, Some(1080.0), "{}", b.name);
+        // a file that is the whole new list of sites: S2 goes, S1 changes, the village stays
+        assert_eq!(s.save_layout_points(&[site("S1", Some(900.0))], true, "admin").await.unwrap(), (1, 1), "{}", b.name);
+        let all = s.layout_points(Some("360721")).await.unwrap();
+        assert_eq!(all.iter().map(|p| p.id.as_str()).collect::<Vec<_>>(), ["S1", "V1"], "{}", b.name);
+        s.delete_layout_point("360721", PointKind::Village, "V1", "admin").await.unwrap();
+        assert!(matches!(s.delete_layout_point("360721", PointKind::Village, "V1", "admin").await, Err(eduplan_store::StoreError::NotFound(_))));
+        assert!(s.layout_points(Some("999999")).await.unwrap().is_empty());
+        let log = s.audit_log(50).await.unwrap();
+        let acts: Vec<&str> = log.iter().filter(|r| r.3.starts_with("layout_point:360721/")).map(|r| r.2.as_str()).collect();
+        assert_eq!(acts.iter().filter(|a| **a == "layout_point.create").count(), 3, "{}: {acts:?}", b.name);
+        assert_eq!(acts.iter().filter(|a| **a == "layout_point.delete").count(), 2, "{}: {acts:?}", b.name);
+        assert!(log.iter().any(|r| r.2 == "layout_point.create" && r.4.contains("1080")), "{}: the first version stays in the log", b.name);
+    }
+}
