@@ -101,6 +101,9 @@ enum Cmd {
         /// Port.
         #[arg(long, default_value_t = 8080)]
         port: u16,
+        /// Road network for network planning's road distances (OpenStreetMap .osm.pbf).
+        #[arg(long)]
+        roads: Option<PathBuf>,
     },
     /// Compute catalogue indicators (指标) for a school year at school, township, county, city
     /// and province level.
@@ -301,12 +304,83 @@ enum LayoutCmd {
         /// Demand grid spacing in km.
         #[arg(long)]
         grid_km: Option<f64>,
+        /// Candidate sites: auto (the county's stored sites if any, else a grid) | user | grid | both.
+        #[arg(long, default_value = "auto")]
+        candidates: String,
+        /// Demand points: auto (the county's stored villages where a township has any) | grid.
+        #[arg(long, default_value = "auto")]
+        demand: String,
+        /// Expansion steps (扩建) an existing school may take (0 = none).
+        #[arg(long, default_value_t = 0)]
+        expand: usize,
+        /// Classes of one expansion step (default one per grade: 小学 6, others 3).
+        #[arg(long)]
+        expand_classes: Option<f64>,
+        /// Child-km an added place must save to be built (default 1).
+        #[arg(long)]
+        expand_km: Option<f64>,
+        /// Impose --max-km: no child is assigned farther (else it is only reported).
+        #[arg(long)]
+        enforce_max: bool,
+        /// Road distances: an OpenStreetMap extract (.osm.pbf); matrices are cached beside the
+        /// database.
+        #[arg(long)]
+        roads: Option<PathBuf>,
         /// table | json | geojson (the zones).
         #[arg(long, default_value = "table")]
         format: String,
         /// Output file (default standard output).
         #[arg(long)]
         out: Option<PathBuf>,
+    },
+    /// The county's candidate sites (候选校址) and villages (村庄/社区) the planner uses.
+    Points {
+        #[command(subcommand)]
+        cmd: PointsCmd,
+    },
+}
+
+#[derive(Subcommand)]
+enum PointsCmd {
+    /// List the points of a county.
+    List {
+        /// County (default: the data's first).
+        #[arg(long)]
+        region: Option<String>,
+        /// table | json.
+        #[arg(long, default_value = "table")]
+        format: String,
+    },
+    /// Import points from a CSV (UTF-8/GBK) or Excel file: 编号, 名称, 类型, 经度, 纬度, 学段,
+    /// 学位, 造价(万元), 人口, 备注. All or nothing.
+    Import {
+        /// The file.
+        file: PathBuf,
+        /// site | village, for a file without a 类型 column.
+        #[arg(long)]
+        kind: Option<String>,
+        /// The file is the whole new list of its kinds: points not in it are deleted.
+        #[arg(long)]
+        replace: bool,
+        /// County (default: the data's first).
+        #[arg(long)]
+        region: Option<String>,
+        /// Who (for the audit log).
+        #[arg(long, default_value = "cli")]
+        user: String,
+    },
+    /// Delete a point.
+    Delete {
+        /// site | village.
+        kind: String,
+        /// Its id.
+        id: String,
+        /// County (default: the data's first).
+        #[arg(long)]
+        region: Option<String>,
+        /// Who (for the audit log).
+        #[arg(long, default_value = "cli")]
+        user: String,
     },
 }
 
@@ -851,10 +925,179 @@ async fn demo(db: &str, port: u16, seed: u64, keep: bool) -> Result<()> {
             eprintln!("演示整改问题未生成 / demo findings not created: {e:#}");
         }
     }
+    // a road network of the county for network planning's road distances (a real bureau
+    // gives an OpenStreetMap extract: `eduplan serve --roads FILE.osm.pbf`)
+    let roads_file = PathBuf::from(if db.starts_with("postgres") { std::env::temp_dir().join("eduplan-demo-roads.osm.pbf").display().to_string() } else { format!("{db}.roads.osm.pbf") });
+    let roads = match demo_roads(&store, &roads_file).await.and_then(|_| road_network(&roads_file, db)) {
+        Ok(r) => Some(r),
+        Err(e) => {
+            eprintln!("演示路网未生成 / demo road network not made: {e:#}");
+            None
+        }
+    };
     println!();
     println!("eduplan 演示 / demo: http://127.0.0.1:{port}/");
     println!("登录 / log in: 用户名 admin  密码 admin123（督导室 dudao / dudao123，学校 school / school123）");
-    eduplan_server::serve(store, &format!("127.0.0.1:{port}")).await
+    eduplan_server::serve_with(store, &format!("127.0.0.1:{port}"), eduplan_server::ServerOptions { roads }).await
+}
+
+/// Writes a synthetic road network of the stored county as an OpenStreetMap extract: a lattice
+/// of village roads about 1 km apart over the county (a fifth of them missing, so that roads
+/// wind), trunk roads every 5 km that are never missing, and a lane from every school to the
+/// nearest crossing.
+async fn demo_roads(store: &Store, path: &std::path::Path) -> Result<()> {
+    let years = store.years().await?;
+    let y = *years.last().context("no school year")?;
+    let data = store.load_year(y).await?.context("no data")?;
+    let mut pts: Vec<(f64, f64)> = Vec::new();
+    let schools = data.table(eduplan_core::schema::SheetKind::Schools);
+    let mut school_xy = Vec::new();
+    for r in &schools.rows {
+        if let (Some(lon), Some(lat)) = (schools.get(r, "lon").as_f64(), schools.get(r, "lat").as_f64()) {
+            school_xy.push((lon, lat));
+            pts.push((lon, lat));
+        }
+    }
+    let regions = data.table(eduplan_core::schema::SheetKind::Regions);
+    for r in &regions.rows {
+        let b = regions.get(r, "boundary").display();
+        if let Ok(v) = serde_json::from_str::<serde_json::Value>(&b) {
+            // every coordinate pair, whatever the nesting (Polygon or MultiPolygon)
+            fn walk(v: &serde_json::Value, out: &mut Vec<(f64, f64)>) {
+                if let Some(a) = v.as_array() {
+                    if let (Some(x), Some(y)) = (a.first().and_then(|x| x.as_f64()), a.get(1).and_then(|x| x.as_f64())) {
+                        out.push((x, y));
+                    } else {
+                        a.iter().for_each(|x| walk(x, out));
+                    }
+                }
+            }
+            walk(&v["coordinates"], &mut pts);
+        }
+    }
+    if pts.is_empty() {
+        bail!("no coordinates in the data");
+    }
+    let (x0, x1) = pts.iter().fold((f64::MAX, f64::MIN), |a, p| (a.0.min(p.0), a.1.max(p.0)));
+    let (y0, y1) = pts.iter().fold((f64::MAX, f64::MIN), |a, p| (a.0.min(p.1), a.1.max(p.1)));
+    let step = 0.01;
+    let (nx, ny) = (((x1 - x0) / step).ceil() as i64 + 3, ((y1 - y0) / step).ceil() as i64 + 3);
+    // a fixed pseudo-random stream (SplitMix64) so the demo is the same every time
+    let mut state = 0x9E37_79B9_7F4A_7C15u64;
+    let mut next = move || {
+        state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = state;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        ((z ^ (z >> 31)) >> 11) as f64 / (1u64 << 53) as f64
+    };
+    let id = |i: i64, j: i64| 1 + i * ny + j;
+    let mut nodes = Vec::new();
+    for i in 0..nx {
+        for j in 0..ny {
+            let jitter = (next() - 0.5) * 0.004;
+            let jitter2 = (next() - 0.5) * 0.004;
+            nodes.push((id(i, j), x0 - step + i as f64 * step + jitter, y0 - step + j as f64 * step + jitter2));
+        }
+    }
+    let mut ways: Vec<(i64, Vec<i64>, Vec<(String, String)>)> = Vec::new();
+    let tag = |h: &str| vec![("highway".to_string(), h.to_string())];
+    for i in 0..nx {
+        for j in 0..ny {
+            for (di, dj) in [(1, 0), (0, 1)] {
+                let (a, b) = (i + di, j + dj);
+                if a >= nx || b >= ny {
+                    continue;
+                }
+                let trunk = (di == 1 && j % 5 == 0) || (dj == 1 && i % 5 == 0);
+                if !trunk && next() < 0.2 {
+                    continue;
+                }
+                let wid = ways.len() as i64 + 1;
+                ways.push((wid, vec![id(i, j), id(a, b)], tag(if trunk { "secondary" } else { "unclassified" })));
+            }
+        }
+    }
+    let mut next_node = nx * ny + 1;
+    for (lon, lat) in school_xy {
+        let (i, j) = (((lon - x0 + step) / step).round() as i64, ((lat - y0 + step) / step).round() as i64);
+        nodes.push((next_node, lon, lat));
+        let wid = ways.len() as i64 + 1;
+        ways.push((wid, vec![next_node, id(i.clamp(0, nx - 1), j.clamp(0, ny - 1))], tag("service")));
+        next_node += 1;
+    }
+    eduplan_roads::write::write_pbf(path, &nodes, &ways).with_context(|| path.display().to_string())?;
+    Ok(())
+}
+
+/// A road network from an OpenStreetMap extract, its distance matrices cached in a folder
+/// beside the database (`<db>.cache/roads`, or the system's temporary folder for PostgreSQL).
+fn road_network(pbf: &std::path::Path, db: &str) -> Result<std::sync::Arc<dyn eduplan_layout::Distances>> {
+    let cache = if db.starts_with("postgres") { std::env::temp_dir().join("eduplan-cache").join("roads") } else { PathBuf::from(format!("{db}.cache")).join("roads") };
+    let t = Instant::now();
+    let net = eduplan_roads::CachedRoads::open(pbf, &cache)?;
+    eprintln!("路网 / road network {}: {} nodes, {} edges, {:.1}s", pbf.display(), net.network().nodes(), net.network().edges(), t.elapsed().as_secs_f64());
+    Ok(std::sync::Arc::new(net))
+}
+
+async fn points_cmd(store: &Store, cmd: PointsCmd) -> Result<()> {
+    use eduplan_core::layout::PointKind;
+    // the county: the one named, else the data's first (a six-digit code not ending in 00)
+    async fn county(store: &Store, region: Option<String>) -> Result<String> {
+        if let Some(r) = region {
+            return Ok(r);
+        }
+        let years = store.years().await?;
+        let Some(&y) = years.last() else { bail!("还没有任何学年的数据 / no school year stored yet") };
+        let data = store.stored(&[y]).await?;
+        let mut codes: Vec<String> = data.values().flat_map(|(_, d)| {
+            let t = d.table(eduplan_core::schema::SheetKind::Regions);
+            t.rows.iter().map(|r| t.get(r, "code").display()).collect::<Vec<_>>()
+        }).filter(|c| c.len() == 6 && !c.ends_with("00")).collect();
+        codes.sort();
+        codes.into_iter().next().context("数据中没有县 / no county in the data")
+    }
+    match cmd {
+        PointsCmd::List { region, format } => {
+            let county = county(store, region).await?;
+            let pts = store.layout_points(Some(&county)).await?;
+            match format.as_str() {
+                "json" => println!("{}", serde_json::to_string_pretty(&pts.iter().map(|p| p.to_json()).collect::<Vec<_>>())?),
+                "table" => {
+                    println!("{county}: {} 个候选校址 / sites, {} 个村庄/社区 / villages", pts.iter().filter(|p| p.kind == PointKind::Site).count(), pts.iter().filter(|p| p.kind == PointKind::Village).count());
+                    let o = |x: Option<f64>| x.map(eduplan_core::data::fmt_num).unwrap_or_else(|| "-".into());
+                    for p in &pts {
+                        println!("{:<10} {:<8} {:<20} ({:.5}, {:.5}) 学段 {:<4} 学位 {:>6} 造价 {:>8} 人口 {:>8} {}", p.kind.zh(), p.id, p.name, p.lon, p.lat, p.stage.as_deref().unwrap_or("-"), o(p.capacity), o(p.cost), o(p.weight), p.note);
+                    }
+                }
+                other => bail!("--format must be table or json (not {other})"),
+            }
+        }
+        PointsCmd::Import { file, kind, replace, region, user } => {
+            let county = county(store, region).await?;
+            let kind = kind.map(|k| PointKind::parse(&k).with_context(|| format!("--kind must be site or village (not {k})"))).transpose()?;
+            let bytes = std::fs::read(&file).with_context(|| file.display().to_string())?;
+            let name = file.display().to_string();
+            let pts = match eduplan_ingest::points::read_points(&name, &bytes, &county, kind) {
+                Ok(p) => p,
+                Err(issues) => {
+                    for i in &issues {
+                        eprintln!("{}", i.one_line());
+                    }
+                    bail!("{} 处错误，未导入 / {} errors, nothing imported", issues.len(), issues.len());
+                }
+            };
+            let (saved, deleted) = store.save_layout_points(&pts, replace, &user).await?;
+            println!("{county}: 导入 {saved} 个点，删除 {deleted} 个 / imported {saved} points, deleted {deleted}");
+        }
+        PointsCmd::Delete { kind, id, region, user } => {
+            let county = county(store, region).await?;
+            let k = PointKind::parse(&kind).with_context(|| format!("kind must be site or village (not {kind})"))?;
+            store.delete_layout_point(&county, k, &id, &user).await?;
+            println!("{county}: 已删除 {} {id} / deleted", k.zh());
+        }
+    }
+    Ok(())
 }
 
 /// The demo's supervision history: last year's assessment turned into findings, some of them
@@ -1026,10 +1269,33 @@ async fn run(cli: Cli) -> Result<()> {
             let store = Store::open(&db).await?;
             project_cmd(&store, args).await
         }
-        Cmd::Layout { cmd: LayoutCmd::Solve { stage, year, scenario, region, add, max_km, allow_close, objective, exclude, grid_km, format, out } } => {
+        Cmd::Layout { cmd: LayoutCmd::Points { cmd } } => {
             let store = Store::open(&db).await?;
-            let q = eduplan_server::layout::LayoutQuery { stage: Some(stage), year, scenario, region, add, max_km, allow_close: Some(allow_close), objective: Some(objective), exclude, grid_km };
-            let v = eduplan_server::layout::solve(&store, &q).await?;
+            points_cmd(&store, cmd).await
+        }
+        Cmd::Layout { cmd: LayoutCmd::Solve { stage, year, scenario, region, add, max_km, allow_close, objective, exclude, grid_km, candidates, demand, expand, expand_classes, expand_km, enforce_max, roads, format, out } } => {
+            let store = Store::open(&db).await?;
+            let net = roads.as_deref().map(|r| road_network(r, &db)).transpose()?;
+            let q = eduplan_server::layout::LayoutQuery {
+                stage: Some(stage),
+                year,
+                scenario,
+                region,
+                add,
+                max_km,
+                allow_close: Some(allow_close),
+                objective: Some(objective),
+                exclude,
+                grid_km,
+                candidates: Some(candidates),
+                demand: Some(demand),
+                expand: Some(expand),
+                expand_classes,
+                expand_km,
+                enforce_max: Some(enforce_max),
+                roads: Some(net.is_some()),
+            };
+            let v = eduplan_server::layout::solve(&store, &q, net).await?;
             let text = match format.as_str() {
                 "json" => serde_json::to_string_pretty(&v)? + "\n",
                 "geojson" => serde_json::to_string_pretty(&v["zones"])? + "\n",
@@ -1045,6 +1311,7 @@ async fn run(cli: Cli) -> Result<()> {
                     for (k, zh) in [("mean_km", "平均距离 km"), ("max_km", "最远距离 km"), ("beyond_limit", "超距儿童"), ("place_gap", "学位缺口"), ("big_classes", "大班额班级")] {
                         s.push_str(&format!("{:<16} {:>10} {:>10}\n", zh, f(&v["before"][k]), f(&v["after"][k])));
                     }
+                    s.push_str(&format!("距离 / distances: {} · 扩建 {} 所 {} 个学位 / expanded {} schools, {} places\n", v["solution"]["distances"].as_str().unwrap_or(""), v["expanded"], f(&v["added_places"]), v["expanded"], f(&v["added_places"])));
                     for site in v["sites"].as_array().into_iter().flatten().filter(|x| x["status"] != "unused") {
                         s.push_str(&format!(
                             "{:<8} {:<12} {:<20} 学位 {:>6} 现状 {:>7} 方案 {:>7} ({:.4}, {:.4})\n",
@@ -1074,10 +1341,11 @@ async fn run(cli: Cli) -> Result<()> {
             findings_cmd(&store, cmd).await
         }
         Cmd::Demo { port, seed, keep } => demo(&demo_db, port, seed, keep).await,
-        Cmd::Serve { bind, port } => {
+        Cmd::Serve { bind, port, roads } => {
             let store = Store::open(&db).await?;
+            let roads = roads.as_deref().map(|r| road_network(r, &db)).transpose()?;
             println!("eduplan: http://{bind}:{port}/");
-            eduplan_server::serve(store, &format!("{bind}:{port}")).await
+            eduplan_server::serve_with(store, &format!("{bind}:{port}"), eduplan_server::ServerOptions { roads }).await
         }
         Cmd::User { cmd: UserCmd::Add { username, password, role, scope, name } } => {
             let store = Store::open(&db).await?;

@@ -302,3 +302,89 @@ fn layout_orlib_reaches_the_known_optimum_of_pmed1() {
     let o = eduplan(&dir.path().join("x.db"), &["layout", "orlib", file, "--kind", "nope"]);
     assert!(!o.status.success());
 }
+
+#[test]
+fn layout_with_the_users_points_and_road_distances() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("l.db");
+    let gen = dir.path().join("gen");
+    let o = eduplan(&db, &["generate", "--out", gen.to_str().unwrap(), "--years", "2022-2024", "--seed", "5"]);
+    assert!(o.status.success(), "{}", text(&o));
+    let o = eduplan(&db, &["import", gen.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", text(&o));
+    let solve = |extra: &[&str]| -> serde_json::Value {
+        let mut args = vec!["layout", "solve", "--year", "2027", "--format", "json"];
+        args.extend_from_slice(extra);
+        let o = eduplan(&db, &args);
+        assert!(o.status.success(), "{}", text(&o));
+        serde_json::from_slice(&o.stdout).unwrap()
+    };
+    let base = solve(&[]);
+    assert_eq!(base["solution"]["distances"], "great-circle");
+    let sites = base["sites"].as_array().unwrap();
+    // a road lattice 1 km apart over the county, every school joined to its nearest crossing
+    let xs: Vec<f64> = sites.iter().map(|s| s["lon"].as_f64().unwrap()).chain(base["demand"].as_array().unwrap().iter().map(|d| d["lon"].as_f64().unwrap())).collect();
+    let ys: Vec<f64> = sites.iter().map(|s| s["lat"].as_f64().unwrap()).chain(base["demand"].as_array().unwrap().iter().map(|d| d["lat"].as_f64().unwrap())).collect();
+    let (x0, y0) = (xs.iter().cloned().fold(f64::MAX, f64::min) - 0.02, ys.iter().cloned().fold(f64::MAX, f64::min) - 0.02);
+    let (nx, ny) = (((xs.iter().cloned().fold(f64::MIN, f64::max) - x0) / 0.01) as i64 + 4, ((ys.iter().cloned().fold(f64::MIN, f64::max) - y0) / 0.01) as i64 + 4);
+    let id = |i: i64, j: i64| 1 + i * ny + j;
+    let mut nodes = Vec::new();
+    let mut ways: Vec<(i64, Vec<i64>, Vec<(String, String)>)> = Vec::new();
+    for i in 0..nx {
+        for j in 0..ny {
+            nodes.push((id(i, j), x0 + i as f64 * 0.01, y0 + j as f64 * 0.01));
+            if i + 1 < nx {
+                ways.push((ways.len() as i64 + 1, vec![id(i, j), id(i + 1, j)], vec![("highway".into(), "unclassified".into())]));
+            }
+            if j + 1 < ny {
+                ways.push((ways.len() as i64 + 1, vec![id(i, j), id(i, j + 1)], vec![("highway".into(), "unclassified".into())]));
+            }
+        }
+    }
+    let pbf = dir.path().join("county.osm.pbf");
+    eduplan_roads::write::write_pbf(&pbf, &nodes, &ways).unwrap();
+    let road = solve(&["--roads", pbf.to_str().unwrap()]);
+    assert_eq!(road["solution"]["distances"], "road");
+    // on a lattice a trip is never shorter than the straight line (rounding: 0.01 km)
+    let at: std::collections::HashMap<&str, (f64, f64)> = road["sites"].as_array().unwrap().iter().map(|s| (s["id"].as_str().unwrap(), (s["lon"].as_f64().unwrap(), s["lat"].as_f64().unwrap()))).collect();
+    let mut longer = 0;
+    for d in road["demand"].as_array().unwrap() {
+        let (lon, lat) = at[d["site_after"].as_str().unwrap()];
+        let straight = eduplan_layout::haversine_km(d["lat"].as_f64().unwrap(), d["lon"].as_f64().unwrap(), lat, lon);
+        let km = d["km_after"].as_f64().unwrap();
+        assert!(km >= straight - 0.011, "{km} < {straight}");
+        longer += usize::from(km > straight * 1.05);
+    }
+    assert!(longer > 0, "some trips follow the lattice");
+    assert!(road["after"]["mean_km"].as_f64().unwrap() > base["after"]["mean_km"].as_f64().unwrap());
+    // the matrix is cached beside the database; the same question gives the same answer
+    let cache = dir.path().join("l.db.cache").join("roads");
+    assert!(std::fs::read_dir(&cache).unwrap().any(|e| e.unwrap().path().extension().is_some_and(|x| x == "mat")));
+    assert_eq!(solve(&["--roads", pbf.to_str().unwrap()])["solution"]["objective"], road["solution"]["objective"]);
+    // a road file that is not one: a clear error naming it
+    let bad = dir.path().join("bad.osm.pbf");
+    std::fs::write(&bad, "not a pbf").unwrap();
+    let o = eduplan(&db, &["layout", "solve", "--roads", bad.to_str().unwrap()]);
+    assert!(!o.status.success());
+    assert!(text(&o).contains("bad.osm.pbf") && text(&o).contains("cannot read road network"), "{}", text(&o));
+
+    // the user's candidate site where the plan put its first new school; a bad file changes nothing
+    let new = sites.iter().find(|s| s["status"] == "new").expect("a new school");
+    let csv = format!("编号,名称,经度,纬度,学段\nA1,城南地块,{},{},小学\n", new["lon"], new["lat"]);
+    let f = dir.path().join("sites.csv");
+    std::fs::write(&f, encoding_rs::GBK.encode(&csv).0).unwrap();
+    let o = eduplan(&db, &["layout", "points", "import", f.to_str().unwrap(), "--kind", "site"]);
+    assert!(o.status.success(), "{}", text(&o));
+    std::fs::write(&f, "编号,名称,经度,纬度\nA2,乙,abc,25\n").unwrap();
+    let o = eduplan(&db, &["layout", "points", "import", f.to_str().unwrap(), "--kind", "site"]);
+    assert!(!o.status.success());
+    assert!(text(&o).contains("第2行/row 2 [经度] \"abc\""), "{}", text(&o));
+    let o = eduplan(&db, &["layout", "points", "list", "--format", "json"]);
+    let pts: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(pts.as_array().unwrap().iter().map(|p| p["id"].as_str().unwrap()).collect::<Vec<_>>(), ["A1"]);
+    let with = solve(&[]);
+    assert_eq!(with["params"]["candidates"], "user");
+    assert!(with["sites"].as_array().unwrap().iter().any(|s| s["id"] == "A1" && s["status"] == "new"), "{}", with["sites"]);
+    let o = eduplan(&db, &["layout", "points", "delete", "site", "A1"]);
+    assert!(o.status.success(), "{}", text(&o));
+}

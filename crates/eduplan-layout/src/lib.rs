@@ -29,6 +29,6 @@ pub mod solution;
 pub use error::Error;
 pub use geo::haversine_km;
 pub use json::{orlib_json, Kind};
-pub use matrix::DistMatrix;
+pub use matrix::{DistMatrix, Distances, Haversine};
 pub use model::{Expansion, MaxDistance, OverLimit, Problem, Site, SiteKind};
 pub use solution::{Options, Solution};

@@ -87,3 +87,29 @@ impl DistMatrix {
         self.data.iter().all(|v| v.fract() == 0.0)
     }
 }
+
+/// A way of measuring travel between points given as (lon, lat) in degrees (经度, 纬度): great
+/// circle ([`Haversine`]) or shortest paths on a road network (the eduplan-roads crate).
+pub trait Distances: Send + Sync {
+    /// Distances in km, rows `from`, columns `to`; `+inf` where there is no way.
+    fn matrix(&self, from: &[(f64, f64)], to: &[(f64, f64)]) -> DistMatrix;
+    /// What the distances are, for the user: `great-circle` or `road`.
+    fn kind(&self) -> &'static str;
+    /// Anything the user should know about the last matrix (points far from any road …).
+    fn warnings(&self) -> Vec<String> {
+        Vec::new()
+    }
+}
+
+/// Great-circle distances (球面直线距离).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Haversine;
+
+impl Distances for Haversine {
+    fn matrix(&self, from: &[(f64, f64)], to: &[(f64, f64)]) -> DistMatrix {
+        DistMatrix::from_lonlat(from, to)
+    }
+    fn kind(&self) -> &'static str {
+        "great-circle"
+    }
+}

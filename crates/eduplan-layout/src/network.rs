@@ -10,8 +10,8 @@ use serde_json::{json, Value};
 
 use crate::error::Error;
 use crate::geo::haversine_km;
-use crate::matrix::DistMatrix;
-use crate::model::{Problem, Site, SiteKind};
+use crate::matrix::{DistMatrix, Distances, Haversine};
+use crate::model::{Expansion, MaxDistance, OverLimit, Problem, Site, SiteKind};
 use crate::solution::Options;
 
 /// A township with its boundary and its projected children of the stage (生源).
@@ -65,6 +65,34 @@ pub struct Candidate {
     pub cost: f64,
 }
 
+/// A village or community the user placed (村庄/社区): the children of its township are shared
+/// among the township's villages in proportion to `weight` (people or children).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Village {
+    /// 编号.
+    pub id: String,
+    /// 名称.
+    pub name: String,
+    /// 经度.
+    pub lon: f64,
+    /// 纬度.
+    pub lat: f64,
+    /// Its people or children (any unit: only shares within a township matter); 0 = equal shares.
+    pub weight: f64,
+}
+
+/// Capacity steps existing schools may buy (扩建).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Expand {
+    /// Steps a school may take at most.
+    pub steps: usize,
+    /// Places of one step (e.g. one class per grade: 6 × 45 for 小学).
+    pub step_places: f64,
+    /// What an added place costs in the objective, in child-km: a step is bought only when it
+    /// saves at least this many km per place it adds.
+    pub km_per_place: f64,
+}
+
 /// What the plan minimises.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -85,6 +113,15 @@ pub struct Spec {
     pub schools: Vec<School>,
     /// Candidate sites; `None`: generated on a grid, away from existing schools.
     pub candidates: Option<Vec<Candidate>>,
+    /// With `candidates`, generate the grid's sites as well.
+    pub also_grid: bool,
+    /// Villages or communities (demand points the user gave); townships without any keep the
+    /// generated grid.
+    pub villages: Vec<Village>,
+    /// Expansion steps of existing schools; `None`: none.
+    pub expand: Option<Expand>,
+    /// Whether `max_km` is imposed (no child assigned farther) rather than only reported.
+    pub enforce_max: bool,
     /// Spacing of demand points (km); widened so that there are at most `max_points`.
     pub grid_km: f64,
     /// Most demand points.
@@ -133,8 +170,10 @@ pub struct SitePlan {
     pub load_before: Option<f64>,
     /// Children it serves in the plan.
     pub load_after: f64,
-    /// Construction cost (万元), candidates only.
+    /// Construction cost (万元): a candidate's, or an expanded school's steps.
     pub cost: Option<f64>,
+    /// Places added by expansion (扩建), in `capacity` already; 0 when not expanded.
+    pub added_places: f64,
 }
 
 /// A demand point (生源点) and where its children go.
@@ -148,6 +187,8 @@ pub struct DemandPlan {
     pub lat: f64,
     /// Its township.
     pub township: String,
+    /// The village's name for a user's point; empty for a grid point.
+    pub name: String,
     /// Children.
     pub children: f64,
     /// Nearest existing school now.
@@ -190,6 +231,8 @@ pub struct SolverInfo {
     pub seconds: f64,
     /// Sites open (kept and new).
     pub p: usize,
+    /// `great-circle` or `road`.
+    pub distances: &'static str,
 }
 
 /// The recommended plan.
@@ -212,6 +255,10 @@ pub struct NetworkPlan {
     pub grid_km: f64,
     /// New schools opened.
     pub add: usize,
+    /// Schools expanded and the places added.
+    pub expanded: usize,
+    /// Places added by expansion.
+    pub added_places: f64,
     /// What the user should know.
     pub warnings: Vec<String>,
 }
@@ -301,19 +348,52 @@ fn figures(weights: &[f64], km: &[f64], loads: &[(f64, f64, f64)], max_km: f64) 
     Figures { mean_km: r2(mean_km), max_km: r2(max), beyond_limit: beyond.round(), place_gap: gap.round(), big_classes: big }
 }
 
-/// Plans the network: demand grid, candidates, solve, zones and figures.
+/// Plans the network with great-circle distances.
 pub fn plan(spec: &Spec, opts: &Options) -> Result<NetworkPlan, Error> {
-    let mut warnings = Vec::new();
-    let excluded: HashSet<&str> = spec.exclude.iter().map(String::as_str).collect();
-    // ---- demand points ----
-    let area_km2: f64 = spec.areas.iter().flat_map(|a| a.rings.iter()).map(|r| ring_km2(r)).sum();
-    let grid_km = spec.grid_km.max((area_km2 / spec.max_points.max(1) as f64).sqrt()).max(0.2);
-    let mut points: Vec<(f64, f64)> = Vec::new();
-    let mut cells: Vec<(f64, f64)> = Vec::new();
-    let mut weights: Vec<f64> = Vec::new();
-    let mut township: Vec<String> = Vec::new();
-    for a in &spec.areas {
+    plan_with(spec, opts, &Haversine)
+}
+
+/// Which township a point falls in (the first whose boundary holds it).
+fn township_of(areas: &[Area], p: (f64, f64)) -> Option<usize> {
+    areas.iter().position(|a| a.rings.iter().any(|r| inside(r, p)))
+}
+
+/// Demand points: (point, half-cell, weight, township, village name).
+type Demand = (Vec<(f64, f64)>, Vec<(f64, f64)>, Vec<f64>, Vec<String>, Vec<String>);
+
+fn demand_points(spec: &Spec, grid_km: f64, warnings: &mut Vec<String>) -> Demand {
+    let mut out: Demand = Default::default();
+    // villages by township (a village outside every boundary is left out, with a warning)
+    let mut villages: Vec<Vec<&Village>> = vec![Vec::new(); spec.areas.len()];
+    let mut outside = Vec::new();
+    for v in &spec.villages {
+        match township_of(&spec.areas, (v.lon, v.lat)) {
+            Some(k) => villages[k].push(v),
+            None => outside.push(v.name.clone()),
+        }
+    }
+    if !outside.is_empty() {
+        warnings.push(format!("{} 个村庄/社区不在本县任何乡镇边界内，未计入：{} / {} villages lie outside every township and are left out", outside.len(), outside.join("、"), outside.len()));
+    }
+    for (k, a) in spec.areas.iter().enumerate() {
         if a.children <= 0.0 {
+            continue;
+        }
+        if !villages[k].is_empty() {
+            // the user's villages: the township's children shared by their weights; each has a
+            // small square cell for the zone map (half the distance to its nearest neighbour)
+            let vs = &villages[k];
+            let wsum: f64 = vs.iter().map(|v| v.weight.max(0.0)).sum();
+            for v in vs {
+                let share = if wsum > 0.0 { v.weight.max(0.0) / wsum } else { 1.0 / vs.len() as f64 };
+                let near = vs.iter().filter(|o| o.id != v.id).map(|o| haversine_km(v.lat, v.lon, o.lat, o.lon)).fold(2.0 * grid_km, f64::min).max(0.2);
+                let half = (near / 2.0 / 111.32 / v.lat.to_radians().cos(), near / 2.0 / 110.57);
+                out.0.push((v.lon, v.lat));
+                out.1.push(half);
+                out.2.push(a.children * share);
+                out.3.push(a.code.clone());
+                out.4.push(v.name.clone());
+            }
             continue;
         }
         let (pts, half) = if a.rings.is_empty() {
@@ -335,19 +415,60 @@ pub fn plan(spec: &Spec, opts: &Options) -> Result<NetworkPlan, Error> {
         let n = pts.len() as f64;
         for (p, k) in pts.into_iter().zip(kernel) {
             let w = if ksum > 0.0 { a.children * (0.9 * k / ksum + 0.1 / n) } else { a.children / n };
-            points.push(p);
-            cells.push(half);
-            weights.push(w);
-            township.push(a.code.clone());
+            out.0.push(p);
+            out.1.push(half);
+            out.2.push(w);
+            out.3.push(a.code.clone());
+            out.4.push(String::new());
         }
     }
+    out
+}
+
+/// Grid candidate sites: numbered over every township, so that an id means the same site
+/// whatever is excluded; kept only in the townships short of places (all when none is): a new
+/// school elsewhere would only move children away from empty seats.
+fn grid_candidates(spec: &Spec, grid_km: f64, excluded: &HashSet<&str>) -> Vec<Candidate> {
+    let short: HashSet<&str> = spec
+        .areas
+        .iter()
+        .filter(|a| a.children > spec.schools.iter().filter(|s| s.township == a.code && !excluded.contains(s.id.as_str())).map(|s| s.capacity).sum::<f64>())
+        .map(|a| a.code.as_str())
+        .collect();
+    let mut out = Vec::new();
+    let mut k = 0;
+    for a in &spec.areas {
+        let (pts, _) = grid(&a.rings, spec.candidate_km.max(grid_km));
+        for p in pts {
+            // a new school next to an existing one is no new site
+            if spec.schools.iter().any(|s| haversine_km(s.lat, s.lon, p.1, p.0) < spec.candidate_km / 2.0) {
+                continue;
+            }
+            k += 1;
+            if short.is_empty() || short.contains(a.code.as_str()) {
+                out.push(Candidate { id: format!("C{k}"), name: format!("候选校址{k}"), township: a.code.clone(), lon: p.0, lat: p.1, capacity: spec.new_capacity, cost: spec.new_capacity * spec.cost_per_place });
+            }
+        }
+    }
+    out
+}
+
+/// Plans the network: demand points, candidates, solve, zones and figures, with the given
+/// distances (great-circle or road).
+pub fn plan_with(spec: &Spec, opts: &Options, distances: &dyn Distances) -> Result<NetworkPlan, Error> {
+    let mut warnings = Vec::new();
+    let excluded: HashSet<&str> = spec.exclude.iter().map(String::as_str).collect();
+    // ---- demand points ----
+    let area_km2: f64 = spec.areas.iter().flat_map(|a| a.rings.iter()).map(|r| ring_km2(r)).sum();
+    let grid_km = spec.grid_km.max((area_km2 / spec.max_points.max(1) as f64).sqrt()).max(0.2);
+    let (mut points, mut cells, mut weights, mut township, mut vname) = demand_points(spec, grid_km, &mut warnings);
     // one point goes to one school whole (single sourcing): a point heavier than a quarter of a
     // typical school is split into equal points at the same place
     let mut caps: Vec<f64> = spec.schools.iter().map(|s| s.capacity).filter(|c| *c > 0.0).collect();
     caps.sort_by(|a, b| a.total_cmp(b));
     let typical = caps.get(caps.len() / 2).copied().unwrap_or(spec.new_capacity).min(spec.new_capacity).max(1.0);
     let limit = typical / 4.0;
-    let mut split = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    let mut split: Demand = Default::default();
     for i in 0..points.len() {
         let k = (weights[i] / limit).ceil().max(1.0) as usize;
         for _ in 0..k {
@@ -355,48 +476,28 @@ pub fn plan(spec: &Spec, opts: &Options) -> Result<NetworkPlan, Error> {
             split.1.push(cells[i]);
             split.2.push(weights[i] / k as f64);
             split.3.push(township[i].clone());
+            split.4.push(vname[i].clone());
         }
     }
-    (points, cells, weights, township) = split;
+    (points, cells, weights, township, vname) = split;
     if points.is_empty() {
         return Err(Error::Invalid("没有生源点（缺少乡镇边界或儿童数）/ no demand points (township boundaries or children missing)".into()));
     }
     // ---- sites ----
     let schools: Vec<&School> = spec.schools.iter().filter(|s| !excluded.contains(s.id.as_str())).collect();
     let closed_by_user: Vec<&School> = spec.schools.iter().filter(|s| excluded.contains(s.id.as_str())).collect();
-    let candidates: Vec<Candidate> = match &spec.candidates {
+    let mut candidates: Vec<Candidate> = match &spec.candidates {
         Some(c) => c.clone(),
-        None => {
-            // numbered over every township, so that an id means the same site whatever is
-            // excluded; kept only in the townships short of places (all when none is): a new
-            // school elsewhere would only move children away from empty seats
-            let short: HashSet<&str> = spec
-                .areas
-                .iter()
-                .filter(|a| a.children > spec.schools.iter().filter(|s| s.township == a.code && !excluded.contains(s.id.as_str())).map(|s| s.capacity).sum::<f64>())
-                .map(|a| a.code.as_str())
-                .collect();
-            let mut out = Vec::new();
-            let mut k = 0;
-            for a in &spec.areas {
-                let (pts, _) = grid(&a.rings, spec.candidate_km.max(grid_km));
-                for p in pts {
-                    // a new school next to an existing one is no new site
-                    if spec.schools.iter().any(|s| haversine_km(s.lat, s.lon, p.1, p.0) < spec.candidate_km / 2.0) {
-                        continue;
-                    }
-                    k += 1;
-                    if short.is_empty() || short.contains(a.code.as_str()) {
-                        out.push(Candidate { id: format!("C{k}"), name: format!("候选校址{k}"), township: a.code.clone(), lon: p.0, lat: p.1, capacity: spec.new_capacity, cost: spec.new_capacity * spec.cost_per_place });
-                    }
-                }
-            }
-            out
-        }
+        None => Vec::new(),
     };
+    if spec.candidates.is_none() || spec.also_grid {
+        candidates.extend(grid_candidates(spec, grid_km, &excluded));
+    }
     let candidates: Vec<Candidate> = candidates.into_iter().filter(|c| !excluded.contains(c.id.as_str())).collect();
     let total: f64 = weights.iter().sum();
     let kept_capacity: f64 = schools.iter().map(|s| s.capacity).sum();
+    let steps = spec.expand.filter(|e| e.steps > 0 && e.step_places > 0.0);
+    let expand_capacity = steps.map(|e| schools.len() as f64 * e.steps as f64 * e.step_places).unwrap_or(0.0);
     let add = match spec.add {
         Some(k) => k,
         None => {
@@ -405,8 +506,9 @@ pub fn plan(spec: &Spec, opts: &Options) -> Result<NetworkPlan, Error> {
                 let places: f64 = schools.iter().filter(|s| s.township == a.code).map(|s| s.capacity).sum();
                 short += (a.children - places).max(0.0);
             }
-            // never fewer than the county as a whole needs
-            let short = short.max(total - kept_capacity).max(0.0);
+            // never fewer than the county as a whole needs; expansions (扩建, cheaper than
+            // building) cover what they can first
+            let short = (short.max(total - kept_capacity) - expand_capacity).max(0.0);
             ((short / spec.new_capacity.max(1.0)).ceil() as usize).min(candidates.len())
         }
     };
@@ -416,39 +518,61 @@ pub fn plan(spec: &Spec, opts: &Options) -> Result<NetworkPlan, Error> {
     let mut site_xy: Vec<(f64, f64)> = schools.iter().map(|s| (s.lon, s.lat)).collect();
     site_xy.extend(candidates.iter().map(|c| (c.lon, c.lat)));
     let kind = if spec.allow_close { SiteKind::Closable } else { SiteKind::Fixed };
-    let mut sites: Vec<Site> = schools.iter().map(|s| Site { kind, cost: 0.0, capacity: Some(s.capacity), expansions: Vec::new() }).collect();
+    let expansions: Vec<Expansion> = steps.map(|e| vec![Expansion { capacity: e.step_places, cost: e.step_places * e.km_per_place }; e.steps]).unwrap_or_default();
+    let mut sites: Vec<Site> = schools.iter().map(|s| Site { kind, cost: 0.0, capacity: Some(s.capacity), expansions: expansions.clone() }).collect();
     sites.extend(candidates.iter().map(|c| Site { kind: SiteKind::Candidate, cost: 0.0, capacity: Some(c.capacity), expansions: Vec::new() }));
     if spec.objective == Objective::Pmedian {
         for s in &mut sites {
             s.capacity = None;
+            s.expansions.clear();
         }
     }
-    let dist = DistMatrix::from_lonlat(&points, &site_xy);
+    // one matrix over every school (the user's closed ones too, for "before") and candidate
+    let mut all_xy: Vec<(f64, f64)> = spec.schools.iter().map(|s| (s.lon, s.lat)).collect();
+    all_xy.extend(candidates.iter().map(|c| (c.lon, c.lat)));
+    let full = distances.matrix(&points, &all_xy);
+    warnings.extend(distances.warnings());
+    let cols: Vec<usize> = spec.schools.iter().enumerate().filter(|(_, s)| !excluded.contains(s.id.as_str())).map(|(j, _)| j).chain(spec.schools.len()..all_xy.len()).collect();
+    let dist = DistMatrix::from_fn(points.len(), cols.len(), |i, j| full.get(i, cols[j]));
     let problem = Problem {
         weights: weights.clone(),
         sites,
         dist,
-        // the limit is reported, not imposed: a cap priced as a penalty lets the solver send
-        // children anywhere beyond it at the same cost
-        max_distance: None,
+        // imposed: no child farther than the limit; otherwise only reported (a cap priced as a
+        // penalty would let the solver send children anywhere beyond it at the same cost)
+        max_distance: spec.enforce_max.then_some(MaxDistance { limit: spec.max_km, over: OverLimit::Forbidden }),
         demand: None,
     };
     let p = schools.len() + add;
-    if spec.objective == Objective::Capacitated && kept_capacity + add as f64 * spec.new_capacity < total - 1e-6 && !spec.allow_close {
+    if spec.objective == Objective::Capacitated && kept_capacity + expand_capacity + add as f64 * spec.new_capacity < total - 1e-6 && !spec.allow_close {
         return Err(Error::Invalid(format!(
-            "学位不足：保留学校 {:.0} 个学位加新建 {add} 所（每所 {:.0}）仍少于 {:.0} 名儿童，请增加新建学校数 / not enough places: {:.0} kept plus {add} new schools of {:.0} hold fewer than {:.0} children; add more schools",
-            kept_capacity, spec.new_capacity, total, kept_capacity, spec.new_capacity, total
+            "学位不足：保留学校 {:.0} 个学位（含可扩建 {:.0}）加新建 {add} 所（每所 {:.0}）仍少于 {:.0} 名儿童，请增加新建学校数 / not enough places: {:.0} kept (with {:.0} by expansion) plus {add} new schools of {:.0} hold fewer than {:.0} children; add more schools",
+            kept_capacity + expand_capacity, expand_capacity, spec.new_capacity, total, kept_capacity + expand_capacity, expand_capacity, spec.new_capacity, total
         )));
     }
     let sol = match spec.objective {
-        Objective::Capacitated => crate::capacitated::solve(&problem, p, opts)?,
-        Objective::Pmedian => crate::pmedian::solve(&problem, p, opts)?,
+        Objective::Capacitated => crate::capacitated::solve(&problem, p, opts),
+        Objective::Pmedian => crate::pmedian::solve(&problem, p, opts),
     };
+    let sol = match sol {
+        Err(e) if spec.enforce_max => {
+            return Err(Error::Invalid(format!(
+                "在最远 {} 公里的限制下找不到方案（{e}）：请增加新建学校、放宽距离或允许扩建 / no plan keeps every child within {} km ({e}): add schools, relax the limit or allow expansion",
+                spec.max_km, spec.max_km
+            )))
+        }
+        other => other?,
+    };
+    if spec.enforce_max && sol.assignment.iter().enumerate().any(|(i, j)| problem.dist.get(i, *j) > spec.max_km + 1e-9) {
+        return Err(Error::Invalid(format!(
+            "在最远 {} 公里的限制下找不到方案：请增加新建学校、放宽距离或允许扩建 / no plan keeps every child within {} km: add schools, relax the limit or allow expansion",
+            spec.max_km, spec.max_km
+        )));
+    }
     // ---- before: schools keep their projected pupils; distances to the nearest school ----
-    let all_xy: Vec<(f64, f64)> = spec.schools.iter().map(|s| (s.lon, s.lat)).collect();
     let (mut km_before, mut site_before) = (Vec::new(), Vec::new());
-    for pt in &points {
-        match all_xy.iter().enumerate().map(|(j, s)| (j, haversine_km(pt.1, pt.0, s.1, s.0))).min_by(|a, b| a.1.total_cmp(&b.1)) {
+    for i in 0..points.len() {
+        match (0..spec.schools.len()).map(|j| (j, full.get(i, j))).min_by(|a, b| a.1.total_cmp(&b.1)) {
             Some((j, d)) => {
                 km_before.push(d);
                 site_before.push(Some(j));
@@ -461,7 +585,7 @@ pub fn plan(spec: &Spec, opts: &Options) -> Result<NetworkPlan, Error> {
     }
     let load_before: Vec<f64> = spec.schools.iter().map(|s| s.enrolled).collect();
     let before_loads: Vec<(f64, f64, f64)> = spec.schools.iter().map(|s| (s.enrolled, s.capacity, s.classes)).collect();
-    let before = if all_xy.is_empty() {
+    let before = if spec.schools.is_empty() {
         Figures { mean_km: 0.0, max_km: 0.0, beyond_limit: total.round(), place_gap: total.round(), big_classes: 0.0 }
     } else {
         figures(&weights, &km_before, &before_loads, spec.max_km)
@@ -474,12 +598,23 @@ pub fn plan(spec: &Spec, opts: &Options) -> Result<NetworkPlan, Error> {
         load_after[*j] += weights[i];
         km_after.push(problem.dist.get(i, *j));
     }
+    // expansion steps bought: the fewest that hold the school's children (steps cost > 0)
+    let added: Vec<f64> = (0..m)
+        .map(|j| match (steps, j < schools.len() && spec.objective == Objective::Capacitated) {
+            (Some(e), true) => {
+                let over = load_after[j] - schools[j].capacity;
+                if over > 1e-6 { ((over / e.step_places - 1e-9).ceil().min(e.steps as f64)) * e.step_places } else { 0.0 }
+            }
+            _ => 0.0,
+        })
+        .collect();
     let open: HashSet<usize> = sol.open_sites.iter().copied().collect();
+    // an expanded school's new classes hold its added places at the standard size
     let after_loads: Vec<(f64, f64, f64)> = (0..m)
         .filter(|j| open.contains(j))
         .map(|j| {
             if j < schools.len() {
-                (load_after[j], schools[j].capacity, schools[j].classes)
+                (load_after[j], schools[j].capacity + added[j], schools[j].classes + (added[j] / spec.class_size).ceil())
             } else {
                 let c = &candidates[j - schools.len()];
                 (load_after[j], c.capacity, (c.capacity / spec.class_size).ceil())
@@ -499,16 +634,17 @@ pub fn plan(spec: &Spec, opts: &Options) -> Result<NetworkPlan, Error> {
             lon: s.lon,
             lat: s.lat,
             township: s.township.clone(),
-            capacity: s.capacity,
-            status: if open.contains(&j) { "kept" } else { "closed" },
+            capacity: s.capacity + added[j],
+            status: if !open.contains(&j) { "closed" } else if added[j] > 0.0 { "expanded" } else { "kept" },
             load_before: Some(r1(load_before[before_idx])),
             load_after: r1(load_after[j]),
-            cost: None,
+            cost: (added[j] > 0.0).then(|| r1(added[j] * spec.cost_per_place)),
+            added_places: added[j],
         });
     }
     for s in &closed_by_user {
         let before_idx = spec.schools.iter().position(|x| x.id == s.id).expect("a school");
-        out_sites.push(SitePlan { id: s.id.clone(), name: s.name.clone(), kind: "existing", lon: s.lon, lat: s.lat, township: s.township.clone(), capacity: s.capacity, status: "closed", load_before: Some(r1(load_before[before_idx])), load_after: 0.0, cost: None });
+        out_sites.push(SitePlan { id: s.id.clone(), name: s.name.clone(), kind: "existing", lon: s.lon, lat: s.lat, township: s.township.clone(), capacity: s.capacity, status: "closed", load_before: Some(r1(load_before[before_idx])), load_after: 0.0, cost: None, added_places: 0.0 });
     }
     for (k, c) in candidates.iter().enumerate() {
         let j = schools.len() + k;
@@ -524,6 +660,7 @@ pub fn plan(spec: &Spec, opts: &Options) -> Result<NetworkPlan, Error> {
             load_before: None,
             load_after: r1(load_after[j]),
             cost: Some(c.cost),
+            added_places: 0.0,
         });
     }
     let site_id = |j: usize| if j < schools.len() { schools[j].id.clone() } else { candidates[j - schools.len()].id.clone() };
@@ -535,6 +672,7 @@ pub fn plan(spec: &Spec, opts: &Options) -> Result<NetworkPlan, Error> {
             lon: p.0,
             lat: p.1,
             township: township[i].clone(),
+            name: vname[i].clone(),
             children: (weights[i] * 10.0).round() / 10.0,
             site_before: site_before[i].map(|j| spec.schools[j].id.clone()),
             site_after: site_id(sol.assignment[i]),
@@ -551,22 +689,25 @@ pub fn plan(spec: &Spec, opts: &Options) -> Result<NetworkPlan, Error> {
                 json!([[[x - hx, y - hy], [x + hx, y - hy], [x + hx, y + hy], [x - hx, y + hy], [x - hx, y - hy]]])
             })
             .collect();
-        let (name, capacity) = if *j < schools.len() { (schools[*j].name.clone(), schools[*j].capacity) } else { (candidates[*j - schools.len()].name.clone(), candidates[*j - schools.len()].capacity) };
+        let (name, capacity) = if *j < schools.len() { (schools[*j].name.clone(), schools[*j].capacity + added[*j]) } else { (candidates[*j - schools.len()].name.clone(), candidates[*j - schools.len()].capacity) };
         features.push(json!({"type": "Feature", "properties": {"site": site_id(*j), "name": name, "children": r1(load_after[*j]), "capacity": capacity},
             "geometry": {"type": "MultiPolygon", "coordinates": polys}}));
     }
     if after.beyond_limit > 0.0 {
         warnings.push(format!("方案中仍有 {:.0} 名儿童上学距离超过 {} 公里 / {:.0} children remain beyond {} km", after.beyond_limit, spec.max_km, after.beyond_limit, spec.max_km));
     }
+    let expanded = added.iter().filter(|a| **a > 0.0).count();
     Ok(NetworkPlan {
         sites: out_sites,
         demand,
         zones: json!({"type": "FeatureCollection", "features": features}),
         before,
         after,
-        solution: SolverInfo { kind: spec.objective, objective: sol.objective, lower_bound: sol.lower_bound, gap: sol.gap, seconds: sol.seconds, p },
+        solution: SolverInfo { kind: spec.objective, objective: sol.objective, lower_bound: sol.lower_bound, gap: sol.gap, seconds: sol.seconds, p, distances: distances.kind() },
         grid_km,
         add,
+        expanded,
+        added_places: added.iter().sum(),
         warnings,
     })
 }

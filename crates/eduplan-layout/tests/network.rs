@@ -1,8 +1,8 @@
 //! Network planning on two square townships: A has a school of 100 places and 2 classes, B has
 //! 100 children and no school.
 
-use eduplan_layout::network::{big_classes, inside, plan, Area, Candidate, Objective, School, Spec};
-use eduplan_layout::Options;
+use eduplan_layout::network::{big_classes, inside, plan, plan_with, Area, Candidate, Expand, Objective, School, Spec, Village};
+use eduplan_layout::{haversine_km, DistMatrix, Distances, Options};
 
 fn square(x0: f64, y0: f64, w: f64) -> Vec<(f64, f64)> {
     vec![(x0, y0), (x0 + w, y0), (x0 + w, y0 + w), (x0, y0 + w), (x0, y0)]
@@ -19,6 +19,10 @@ fn spec() -> Spec {
             Candidate { id: "CB".into(), name: "B镇中心".into(), township: "B".into(), lon: 115.075, lat: 28.025, capacity: 120.0, cost: 420.0 },
             Candidate { id: "CF".into(), name: "B镇边缘".into(), township: "B".into(), lon: 115.099, lat: 28.049, capacity: 120.0, cost: 420.0 },
         ]),
+        also_grid: false,
+        villages: vec![],
+        expand: None,
+        enforce_max: false,
         grid_km: 1.0,
         max_points: 1000,
         candidate_km: 3.0,
@@ -92,4 +96,93 @@ fn big_classes_share_children_evenly() {
     assert_eq!(big_classes(112.0, 2.0), 2.0);
     // 111 in 2: 56 + 55 → one
     assert_eq!(big_classes(111.0, 2.0), 1.0);
+}
+
+#[test]
+fn villages_share_their_townships_children_by_weight() {
+    let mut s = spec();
+    // B's 100 children live in two villages, 3 : 1; a third village lies outside the county
+    s.villages = vec![
+        Village { id: "V1".into(), name: "上村".into(), lon: 115.06, lat: 28.01, weight: 300.0 },
+        Village { id: "V2".into(), name: "下村".into(), lon: 115.09, lat: 28.04, weight: 100.0 },
+        Village { id: "V3".into(), name: "外村".into(), lon: 116.0, lat: 29.0, weight: 100.0 },
+    ];
+    let p = plan(&s, &Options::default()).unwrap();
+    let of = |name: &str| p.demand.iter().filter(|d| d.name == name).map(|d| d.children).sum::<f64>();
+    assert!((of("上村") - 75.0).abs() < 0.2 && (of("下村") - 25.0).abs() < 0.2, "{} {}", of("上村"), of("下村"));
+    // a point heavier than a quarter of the typical school (100 / 4 = 25) is split: 75 → 3 × 25
+    assert_eq!(p.demand.iter().filter(|d| d.name == "上村").count(), 3);
+    assert!(p.demand.iter().filter(|d| d.township == "B").all(|d| !d.name.is_empty()), "B is villages only");
+    assert!(p.demand.iter().filter(|d| d.township == "A").all(|d| d.name.is_empty()), "A keeps its grid");
+    assert!(p.warnings.iter().any(|w| w.contains("外村")), "{:?}", p.warnings);
+    // the villages' children go to the new school nearest them (CB is 1.9 km from 上村, CF 3.9 km)
+    assert!(p.demand.iter().filter(|d| d.name == "上村").all(|d| d.site_after == "CB"));
+}
+
+#[test]
+fn expansion_steps_come_before_new_schools_and_are_reported() {
+    let mut s = spec();
+    // S1 may add one step of 100 places: the county's 200 children fit without a new school
+    s.expand = Some(Expand { steps: 1, step_places: 100.0, km_per_place: 0.1 });
+    let p = plan(&s, &Options::default()).unwrap();
+    assert_eq!(p.add, 0, "(200 − 100 − 100 expandable) / 120 → no new school");
+    let s1 = p.sites.iter().find(|x| x.id == "S1").unwrap();
+    assert_eq!((s1.status, s1.added_places, s1.capacity), ("expanded", 100.0, 200.0));
+    // cost: 100 places × 3.5 万元
+    assert_eq!(s1.cost, Some(350.0));
+    assert_eq!((p.expanded, p.added_places), (1, 100.0));
+    // 200 children in 2 + ⌈100 / 45⌉ = 5 classes: 40 a class, no gap, no big class
+    assert_eq!((p.after.place_gap, p.after.big_classes), (0.0, 0.0));
+    // with a new school allowed as well, B's children are nearer CB than S1: no expansion
+    s.add = Some(1);
+    let p = plan(&s, &Options::default()).unwrap();
+    assert_eq!(p.sites.iter().find(|x| x.id == "S1").unwrap().status, "kept");
+    assert_eq!(p.expanded, 0);
+}
+
+#[test]
+fn an_imposed_limit_is_kept_or_refused_with_a_reason() {
+    let mut s = spec();
+    s.enforce_max = true;
+    s.max_km = 4.0;
+    let p = plan(&s, &Options::default()).unwrap();
+    assert!(p.demand.iter().all(|d| d.km_after <= 4.0), "every child within 4 km");
+    assert_eq!(p.after.beyond_limit, 0.0);
+    // no new school, only S1 expanded: B's far corner is ~6 km from S1
+    s.exclude = vec!["CB".into(), "CF".into()];
+    s.expand = Some(Expand { steps: 1, step_places: 100.0, km_per_place: 0.1 });
+    let e = plan(&s, &Options::default()).unwrap_err().to_string();
+    assert!(e.contains("4 公里") && e.contains("within 4 km"), "{e}");
+    s.enforce_max = false;
+    let p = plan(&s, &Options::default()).unwrap();
+    assert!(p.after.beyond_limit > 0.0 && p.warnings.iter().any(|w| w.contains("beyond 4 km")));
+}
+
+/// Distances twice the great circle, as a winding road network would give.
+struct Winding;
+impl Distances for Winding {
+    fn matrix(&self, from: &[(f64, f64)], to: &[(f64, f64)]) -> DistMatrix {
+        DistMatrix::from_fn(from.len(), to.len(), |i, j| 2.0 * haversine_km(from[i].1, from[i].0, to[j].1, to[j].0))
+    }
+    fn kind(&self) -> &'static str {
+        "road"
+    }
+    fn warnings(&self) -> Vec<String> {
+        vec!["3 points far from a road".into()]
+    }
+}
+
+#[test]
+fn the_distances_given_are_the_distances_used() {
+    let a = plan(&spec(), &Options::default()).unwrap();
+    let b = plan_with(&spec(), &Options::default(), &Winding).unwrap();
+    assert_eq!((a.solution.distances, b.solution.distances), ("great-circle", "road"));
+    // same plan (doubling every distance changes no choice), every figure in km doubled
+    assert_eq!(a.demand.iter().map(|d| &d.site_after).collect::<Vec<_>>(), b.demand.iter().map(|d| &d.site_after).collect::<Vec<_>>());
+    for (x, y) in a.demand.iter().zip(&b.demand) {
+        assert!((2.0 * x.km_after - y.km_after).abs() < 0.011, "{} {}", x.km_after, y.km_after);
+        assert!((2.0 * x.km_before.unwrap() - y.km_before.unwrap()).abs() < 0.011);
+    }
+    assert!((2.0 * a.before.mean_km - b.before.mean_km).abs() < 0.021);
+    assert!(b.warnings.iter().any(|w| w.contains("far from a road")));
 }

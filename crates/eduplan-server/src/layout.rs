@@ -2,15 +2,17 @@
 //! year by township, the schools with their places, and eduplan-layout's network plan. The CLI
 //! calls the same function.
 
-use axum::extract::{Query, State};
+use axum::extract::{Multipart, Path, Query, State};
 use axum::Json;
-use eduplan_layout::network::{plan, Area, Objective, School, Spec};
+use eduplan_core::layout::{LayoutPoint, PointKind};
+use eduplan_layout::network::{plan_with, Area, Candidate, Expand, Objective, School, Spec, Village};
+use eduplan_layout::{Distances, Haversine};
 use eduplan_project::Stage;
 use eduplan_store::Store;
 use serde_json::{json, Value as J};
 
 use crate::auth::AuthUser;
-use crate::error::ApiResult;
+use crate::error::{ApiError, ApiResult};
 use crate::projections::{project, ProjectionError, Request};
 use crate::AppState;
 
@@ -37,6 +39,22 @@ pub struct LayoutQuery {
     pub exclude: Option<String>,
     /// Demand grid spacing in km (default 1, widened to at most 400 points).
     pub grid_km: Option<f64>,
+    /// Candidate sites: `auto` (default: the user's sites of the stage if there are any, else a
+    /// grid), `user`, `grid` or `both`.
+    pub candidates: Option<String>,
+    /// Demand points: `auto` (default: the user's villages where a township has any, a grid
+    /// elsewhere) or `grid`.
+    pub demand: Option<String>,
+    /// Expansion steps an existing school may take (扩建; default 0 = none).
+    pub expand: Option<usize>,
+    /// Classes of one expansion step (default: one per grade — 学前 3, 小学 6, 初中 3, 高中 3).
+    pub expand_classes: Option<f64>,
+    /// Child-km an added place must save to be worth building (default 1).
+    pub expand_km: Option<f64>,
+    /// Impose `max_km` (no child assigned farther) instead of only reporting it.
+    pub enforce_max: Option<bool>,
+    /// Road distances from the road network the server was started with (`--roads`).
+    pub roads: Option<bool>,
 }
 
 fn bad(zh: String, en: String) -> ProjectionError {
@@ -55,7 +73,7 @@ fn rings(geojson: &str) -> Vec<Vec<(f64, f64)>> {
 }
 
 /// Plans the network for a stage and year; the JSON the API and the CLI give.
-pub async fn solve(store: &Store, q: &LayoutQuery) -> Result<J, ProjectionError> {
+pub async fn solve(store: &Store, q: &LayoutQuery, roads: Option<std::sync::Arc<dyn Distances>>) -> Result<J, ProjectionError> {
     let stage_name = q.stage.clone().unwrap_or_else(|| "小学".into());
     let stage = Stage::parse(&stage_name).ok_or_else(|| bad(format!("未知学段 {stage_name}（学前、小学、初中、高中）"), format!("unknown stage {stage_name} (学前, 小学, 初中, 高中)")))?;
     let objective = match q.objective.as_deref().unwrap_or("capacitated") {
@@ -123,10 +141,55 @@ pub async fn solve(store: &Store, q: &LayoutQuery) -> Result<J, ProjectionError>
     };
     let cost_per_place = eduplan_project::Scenario::stage_value(&sc.cost_per_place, &default_sc.cost_per_place, stage) / 10000.0;
     let exclude: Vec<String> = q.exclude.as_deref().unwrap_or("").split(',').map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect();
+    // the user's points of the county: sites meant for this stage (or any), villages
+    let points = store.layout_points(Some(&county)).await?;
+    let new_capacity = class_size * classes;
+    let township_at = |lon: f64, lat: f64| areas.iter().find(|x| x.rings.iter().any(|r| eduplan_layout::network::inside(r, (lon, lat)))).map(|x| x.code.clone()).unwrap_or_default();
+    let user_sites: Vec<Candidate> = points
+        .iter()
+        .filter(|p| p.kind == PointKind::Site && p.stage.as_deref().is_none_or(|s| s == stage.name()))
+        .map(|p| {
+            let capacity = p.capacity.unwrap_or(new_capacity);
+            Candidate { id: p.id.clone(), name: p.name.clone(), township: township_at(p.lon, p.lat), lon: p.lon, lat: p.lat, capacity, cost: p.cost.unwrap_or(capacity * cost_per_place) }
+        })
+        .collect();
+    let candidates = match q.candidates.as_deref().unwrap_or("auto") {
+        "auto" if user_sites.is_empty() => None,
+        "auto" | "user" | "both" => Some(user_sites),
+        "grid" => None,
+        o => return Err(bad(format!("未知候选校址来源 {o}（auto、user、grid、both）"), format!("unknown candidates {o} (auto, user, grid, both)"))),
+    };
+    if q.candidates.as_deref() == Some("user") && candidates.as_ref().is_some_and(|c| c.is_empty()) {
+        return Err(bad(format!("本县还没有适用于{stage_name}的候选校址，请先添加或导入"), format!("the county has no candidate site for {stage_name} yet: add or import some")));
+    }
+    let villages: Vec<Village> = match q.demand.as_deref().unwrap_or("auto") {
+        "auto" => points.iter().filter(|p| p.kind == PointKind::Village).map(|p| Village { id: p.id.clone(), name: p.name.clone(), lon: p.lon, lat: p.lat, weight: p.weight.unwrap_or(0.0) }).collect(),
+        "grid" => Vec::new(),
+        o => return Err(bad(format!("未知生源点来源 {o}（auto、grid）"), format!("unknown demand {o} (auto, grid)"))),
+    };
+    let steps = q.expand.unwrap_or(0);
+    if steps > 10 {
+        return Err(bad("扩建步数应在 0–10 之间".into(), "expand must be between 0 and 10 steps".into()));
+    }
+    let step_classes = q.expand_classes.unwrap_or(match stage {
+        Stage::Pri => 6.0,
+        _ => 3.0,
+    });
+    let expand = (steps > 0).then_some(Expand { steps, step_places: step_classes * class_size, km_per_place: q.expand_km.unwrap_or(1.0).max(0.0) });
+    let use_roads = q.roads.unwrap_or(false);
+    let distances: std::sync::Arc<dyn Distances> = match (use_roads, roads) {
+        (true, Some(r)) => r,
+        (true, None) => return Err(bad("服务器未配置路网（启动时用 --roads 指定 OSM .pbf 文件）".into(), "no road network configured (start the server with --roads FILE.osm.pbf)".into())),
+        (false, _) => std::sync::Arc::new(Haversine),
+    };
     let spec = Spec {
         areas,
         schools,
-        candidates: None,
+        candidates: candidates.clone(),
+        also_grid: q.candidates.as_deref() == Some("both"),
+        villages,
+        expand,
+        enforce_max: q.enforce_max.unwrap_or(false),
         grid_km: q.grid_km.unwrap_or(1.0),
         max_points: 150,
         candidate_km: 3.0,
@@ -135,12 +198,12 @@ pub async fn solve(store: &Store, q: &LayoutQuery) -> Result<J, ProjectionError>
         allow_close: q.allow_close.unwrap_or(false),
         exclude: exclude.clone(),
         objective,
-        new_capacity: class_size * classes,
+        new_capacity,
         cost_per_place,
         class_size,
     };
     let opts = eduplan_layout::Options { effort: 2, time_limit: 8.0, ..Default::default() };
-    let result = tokio::task::spawn_blocking(move || plan(&spec, &opts)).await.map_err(|e| bad(format!("求解中断：{e}"), format!("the solver stopped: {e}")))?;
+    let result = tokio::task::spawn_blocking(move || plan_with(&spec, &opts, distances.as_ref())).await.map_err(|e| bad(format!("求解中断：{e}"), format!("the solver stopped: {e}")))?;
     let p = result.map_err(|e| ProjectionError::Invalid(e.to_string().replace(" (问题设置无效)", "").replace("invalid problem: ", "")))?;
     let mut v = serde_json::to_value(&p).expect("a plan serialises");
     let mut all_warnings = warnings;
@@ -151,7 +214,10 @@ pub async fn solve(store: &Store, q: &LayoutQuery) -> Result<J, ProjectionError>
     v["base_year"] = json!(base);
     v["scenario"] = json!(a.name);
     v["region"] = json!(county);
-    v["params"] = json!({"add": p.add, "max_km": max_km, "allow_close": q.allow_close.unwrap_or(false), "objective": objective, "grid_km": p.grid_km, "exclude": exclude, "new_capacity": class_size * classes});
+    v["params"] = json!({"add": p.add, "max_km": max_km, "allow_close": q.allow_close.unwrap_or(false), "objective": objective, "grid_km": p.grid_km, "exclude": exclude, "new_capacity": new_capacity,
+        "candidates": if candidates.is_some() { if q.candidates.as_deref() == Some("both") { "both" } else { "user" } } else { "grid" },
+        "villages": points.iter().filter(|p| p.kind == PointKind::Village).count(), "demand": q.demand.as_deref().unwrap_or("auto"),
+        "expand": steps, "expand_classes": step_classes, "expand_km": q.expand_km.unwrap_or(1.0), "enforce_max": q.enforce_max.unwrap_or(false), "roads": use_roads});
     Ok(v)
 }
 
@@ -160,5 +226,104 @@ pub async fn get(State(st): State<AppState>, u: AuthUser, Query(q): Query<Layout
     // a regional user plans their own county unless they name another they may see
     let scoped = crate::projections::check_scope(&u, Request { region: q.region.clone(), ..Default::default() })?;
     let q = LayoutQuery { region: scoped.region, ..q };
-    Ok(Json(solve(&st.store, &q).await?))
+    Ok(Json(solve(&st.store, &q, st.roads.clone()).await?))
+}
+
+/// The county a points request is about: the one named (if the user may see it), else the
+/// user's own, else the data's first.
+async fn points_county(st: &AppState, u: &AuthUser, region: Option<String>) -> ApiResult<String> {
+    let scoped = crate::projections::check_scope(u, Request { region, ..Default::default() })?;
+    if let Some(r) = scoped.region.filter(|r| !r.is_empty()) {
+        return Ok(r);
+    }
+    // the data's first county: a six-digit code that is neither a city (…00) nor a province
+    let years = st.store.years().await?;
+    let Some(&base) = years.last() else { return Err(ApiError::bad_request("还没有任何学年的数据", "no school year stored yet")) };
+    let (_, vid) = crate::api::version_for(st, Some(base)).await?;
+    let q = st.store.sql("SELECT code FROM regions WHERE version_id = $1 ORDER BY code");
+    let rows = sqlx::query(&q).bind(vid).fetch_all(st.store.pool()).await.map_err(ApiError::internal)?;
+    let county = rows.iter().map(|r| sqlx::Row::get::<String, _>(r, 0)).find(|c| c.len() == 6 && !c.ends_with("00"));
+    county.ok_or_else(|| ApiError::bad_request("数据中没有县", "no county in the data"))
+}
+
+/// Query of the points endpoints.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+pub struct PointsQuery {
+    /// The county (default: the user's or the data's first).
+    pub region: Option<String>,
+}
+
+/// GET /api/layout/points?region=: the county's candidate sites and villages.
+pub async fn list_points(State(st): State<AppState>, u: AuthUser, Query(q): Query<PointsQuery>) -> ApiResult<Json<J>> {
+    let county = points_county(&st, &u, q.region).await?;
+    let pts = st.store.layout_points(Some(&county)).await?;
+    Ok(Json(json!({"region": county, "points": pts.iter().map(LayoutPoint::to_json).collect::<Vec<_>>()})))
+}
+
+/// POST /api/layout/points: add or change one point (JSON; `county` defaults as in the list).
+pub async fn save_point(State(st): State<AppState>, u: AuthUser, Json(body): Json<J>) -> ApiResult<Json<J>> {
+    u.require_planner()?;
+    let region = body.get("county").and_then(J::as_str).filter(|c| !c.is_empty()).map(str::to_string);
+    let county = points_county(&st, &u, region).await?;
+    // a point placed on the map has no id yet: the next free S<n> / V<n>
+    let mut body = body;
+    if body.get("id").and_then(J::as_str).is_none_or(|s| s.trim().is_empty()) {
+        let kind = body.get("kind").and_then(J::as_str).and_then(PointKind::parse).unwrap_or(PointKind::Site);
+        let prefix = if kind == PointKind::Site { "S" } else { "V" };
+        let taken: Vec<String> = st.store.layout_points(Some(&county)).await?.into_iter().filter(|p| p.kind == kind).map(|p| p.id).collect();
+        let n = (1..).find(|n| !taken.contains(&format!("{prefix}{n}"))).expect("a free id");
+        body["id"] = json!(format!("{prefix}{n}"));
+    }
+    let mut p = LayoutPoint::from_json(&body).map_err(|e| match e.split_once(" / ") {
+        Some((zh, en)) => ApiError::bad_request(zh.to_string(), en.to_string()),
+        None => ApiError::bad_request(e.clone(), e),
+    })?;
+    p.county = county;
+    st.store.save_layout_points(std::slice::from_ref(&p), false, &u.user.username).await?;
+    Ok(Json(p.to_json()))
+}
+
+/// DELETE /api/layout/points/{kind}/{id}?region=
+pub async fn delete_point(State(st): State<AppState>, u: AuthUser, Path((kind, id)): Path<(String, String)>, Query(q): Query<PointsQuery>) -> ApiResult<axum::http::StatusCode> {
+    u.require_planner()?;
+    let kind = PointKind::parse(&kind).ok_or_else(|| ApiError::bad_request(format!("类型 {kind} 应为 site 或 village"), format!("kind {kind} must be site or village")))?;
+    let county = points_county(&st, &u, q.region).await?;
+    st.store.delete_layout_point(&county, kind, &id, &u.user.username).await?;
+    Ok(axum::http::StatusCode::NO_CONTENT)
+}
+
+/// POST /api/layout/points/import (multipart: `file` CSV or Excel, optional `kind` site|village
+/// for files without a 类型 column, `replace` true to make the file the whole list of its kinds,
+/// `region`). All or nothing: any error leaves the stored points as they were.
+pub async fn import_points(State(st): State<AppState>, u: AuthUser, mut mp: Multipart) -> ApiResult<Json<J>> {
+    u.require_planner()?;
+    let bad = |e: axum::extract::multipart::MultipartError| ApiError::bad_request(format!("上传失败：{e}"), format!("upload failed: {e}"));
+    let (mut file, mut kind, mut replace, mut region) = (None, None, false, None);
+    while let Some(field) = mp.next_field().await.map_err(bad)? {
+        match field.name() {
+            Some("file") => {
+                let name = field.file_name().unwrap_or("points.csv").to_string();
+                file = Some((name, field.bytes().await.map_err(bad)?.to_vec()));
+            }
+            Some("kind") => kind = PointKind::parse(&field.text().await.map_err(bad)?),
+            Some("replace") => replace = field.text().await.is_ok_and(|v| v == "true" || v == "1"),
+            Some("region") => region = Some(field.text().await.map_err(bad)?).filter(|r| !r.is_empty()),
+            _ => {}
+        }
+    }
+    let (name, bytes) = file.ok_or_else(|| ApiError::bad_request("缺少文件（字段 file）", "missing file (field \"file\")"))?;
+    let county = points_county(&st, &u, region).await?;
+    let pts = eduplan_ingest::points::read_points(&name, &bytes, &county, kind).map_err(|issues| {
+        let row = |i: &eduplan_core::issue::Issue, zh: bool| match (i.row, zh) {
+            (Some(r), true) => format!("第 {r} 行"),
+            (Some(r), false) => format!("row {r}"),
+            (None, _) => String::new(),
+        };
+        let (zh, en) = issues.first().map(|i| (format!("{} {}「{}」{}", row(i, true), i.column, i.value, i.zh), format!("{} {} \"{}\": {}", row(i, false), i.column, i.value, i.en))).unwrap_or_default();
+        ApiError::bad_request(format!("{name} 有 {} 处错误，未导入：{zh}", issues.len()), format!("{} errors in {name}, nothing imported: {en}", issues.len()))
+            .with_detail(json!({"errors": issues.iter().map(crate::api::issue_json).collect::<Vec<_>>()}))
+    })?;
+    let (saved, deleted) = st.store.save_layout_points(&pts, replace, &u.user.username).await?;
+    Ok(Json(json!({"region": county, "file_name": name, "saved": saved, "deleted": deleted,
+        "sites": pts.iter().filter(|p| p.kind == PointKind::Site).count(), "villages": pts.iter().filter(|p| p.kind == PointKind::Village).count()})))
 }

@@ -45,6 +45,15 @@ pub struct AppState {
     pub store: Store,
     /// Checked uploads by id.
     pub staged: Arc<Mutex<HashMap<String, Staged>>>,
+    /// Road distances for network planning, when the server was started with a road network.
+    pub roads: Option<Arc<dyn eduplan_layout::Distances>>,
+}
+
+/// How the server runs beyond its store.
+#[derive(Clone, Default)]
+pub struct ServerOptions {
+    /// Road distances for network planning (布局规划): `eduplan serve --roads FILE.osm.pbf`.
+    pub roads: Option<Arc<dyn eduplan_layout::Distances>>,
 }
 
 #[derive(rust_embed::RustEmbed)]
@@ -93,6 +102,10 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("get", "/api/projections/reach"),
     ("get", "/api/projections/backtest"),
     ("get", "/api/layout"),
+    ("get", "/api/layout/points"),
+    ("post", "/api/layout/points"),
+    ("post", "/api/layout/points/import"),
+    ("delete", "/api/layout/points/{kind}/{id}"),
     ("get", "/api/scenarios"),
     ("put", "/api/scenarios/{name}"),
     ("delete", "/api/scenarios/{name}"),
@@ -111,7 +124,12 @@ pub const ROUTES: &[(&str, &str)] = &[
 
 /// The application router.
 pub fn router(store: Store) -> Router {
-    let state = AppState { store, staged: Arc::new(Mutex::new(HashMap::new())) };
+    router_with(store, ServerOptions::default())
+}
+
+/// The application with options (a road network …).
+pub fn router_with(store: Store, opts: ServerOptions) -> Router {
+    let state = AppState { store, staged: Arc::new(Mutex::new(HashMap::new())), roads: opts.roads };
     Router::new()
         .route("/api/auth/login", post(api::login))
         .route("/api/auth/logout", post(api::logout))
@@ -150,6 +168,9 @@ pub fn router(store: Store) -> Router {
         .route("/api/projections/reach", get(projections::reach_route))
         .route("/api/projections/backtest", get(projections::backtest_route))
         .route("/api/layout", get(layout::get))
+        .route("/api/layout/points", get(layout::list_points).post(layout::save_point))
+        .route("/api/layout/points/import", post(layout::import_points))
+        .route("/api/layout/points/{kind}/{id}", axum::routing::delete(layout::delete_point))
         .route("/api/scenarios", get(projections::list_scenarios))
         .route("/api/scenarios/{name}", axum::routing::put(projections::save_scenario).delete(projections::delete_scenario))
         .route("/api/findings", get(findings::list))
@@ -198,8 +219,13 @@ async fn static_handler(uri: Uri) -> Response {
 
 /// Serves the application until Ctrl-C.
 pub async fn serve(store: Store, addr: &str) -> anyhow::Result<()> {
+    serve_with(store, addr, ServerOptions::default()).await
+}
+
+/// Serves the application with options until Ctrl-C.
+pub async fn serve_with(store: Store, addr: &str, opts: ServerOptions) -> anyhow::Result<()> {
     let listener = tokio::net::TcpListener::bind(addr).await?;
-    axum::serve(listener, router(store))
+    axum::serve(listener, router_with(store, opts))
         .with_graceful_shutdown(async {
             let _ = tokio::signal::ctrl_c().await;
         })

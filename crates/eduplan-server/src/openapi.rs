@@ -107,6 +107,9 @@ pub fn document() -> Value {
     if let (Some(paths), Value::Object(more)) = (doc["paths"].as_object_mut(), findings_paths(&obj)) {
         paths.extend(more);
     }
+    if let (Some(paths), Value::Object(more)) = (doc["paths"].as_object_mut(), layout_paths(&obj)) {
+        paths.extend(more);
+    }
     doc
 }
 
@@ -156,8 +159,13 @@ fn findings_paths(obj: &Value) -> Value {
             "parameters": [{"name": "stage", "in": "query", "schema": {"type": "string"}}, {"name": "year", "in": "query", "schema": {"type": "integer"}}, {"name": "scenario", "in": "query", "schema": {"type": "string"}},
                 {"name": "region", "in": "query", "schema": {"type": "string"}}, {"name": "add", "in": "query", "schema": {"type": "integer"}}, {"name": "max_km", "in": "query", "schema": {"type": "number"}},
                 {"name": "allow_close", "in": "query", "schema": {"type": "boolean"}}, {"name": "objective", "in": "query", "schema": {"type": "string", "enum": ["capacitated", "pmedian"]}},
-                {"name": "exclude", "in": "query", "schema": {"type": "string"}}, {"name": "grid_km", "in": "query", "schema": {"type": "number"}}],
-            "responses": ok("{stage, year, sites, demand, zones, before, after, solution, warnings}", obj.clone())}},
+                {"name": "exclude", "in": "query", "schema": {"type": "string"}}, {"name": "grid_km", "in": "query", "schema": {"type": "number"}},
+                {"name": "candidates", "in": "query", "schema": {"type": "string", "enum": ["auto", "user", "grid", "both"]}, "description": "the user's sites (候选校址), a generated grid, or both; auto = the user's if any"},
+                {"name": "demand", "in": "query", "schema": {"type": "string", "enum": ["auto", "grid"]}, "description": "auto = the user's villages where a township has any"},
+                {"name": "expand", "in": "query", "schema": {"type": "integer"}, "description": "expansion steps (扩建) an existing school may take"},
+                {"name": "expand_classes", "in": "query", "schema": {"type": "number"}}, {"name": "expand_km", "in": "query", "schema": {"type": "number"}},
+                {"name": "enforce_max", "in": "query", "schema": {"type": "boolean"}}, {"name": "roads", "in": "query", "schema": {"type": "boolean"}, "description": "road distances (server started with --roads)"}],
+            "responses": ok("{stage, year, sites, demand, zones, before, after, solution, expanded, added_places, warnings, params}", obj.clone())}},
         "/api/scenarios": {"get": {"summary": "projection scenarios: the built-in 基准 and the saved ones, with every parameter", "responses": ok("[scenario]", obj.clone())}},
         "/api/scenarios/{name}": {
             "put": {"summary": "save a scenario's parameters under a name (planning section, admin); unknown fields and bad values are 400 naming the field; audited",
@@ -194,5 +202,18 @@ fn findings_paths(obj: &Value) -> Value {
         "/api/findings/{id}/attachments/{aid}": {"get": {"summary": "download an evidence file",
             "parameters": [id_param("finding id", "integer"), {"name": "aid", "in": "path", "required": true, "schema": {"type": "integer"}}],
             "responses": {"200": {"description": "the file"}}}}
+    })
+}
+
+/// The network-planning points routes.
+fn layout_paths(obj: &Value) -> Value {
+    json!({
+        "/api/layout/points": {
+            "get": {"summary": "the county's candidate sites (候选校址) and villages (村庄/社区) for network planning", "parameters": [{"name": "region", "in": "query", "schema": {"type": "string"}}], "responses": ok("{region, points: [{county, kind, id, name, lon, lat, stage, capacity, cost, weight, note}]}", obj.clone())},
+            "post": {"summary": "add or change one point (planning section, admin; audited); an empty id gets the next S<n>/V<n>", "requestBody": {"content": {"application/json": {"schema": {"type": "object"}}}}, "responses": ok("the point", obj.clone())}},
+        "/api/layout/points/import": {"post": {"summary": "import points from CSV (UTF-8/GBK) or Excel: 编号, 名称, 类型, 经度, 纬度, 学段, 学位, 造价(万元), 人口, 备注; all or nothing, errors located by file, row and column",
+            "requestBody": {"content": {"multipart/form-data": {"schema": {"type": "object", "properties": {"file": {"type": "string", "format": "binary"}, "kind": {"type": "string"}, "replace": {"type": "boolean"}, "region": {"type": "string"}}}}}},
+            "responses": ok("{region, file_name, saved, deleted, sites, villages}", obj.clone())}},
+        "/api/layout/points/{kind}/{id}": {"delete": {"summary": "delete a point (audited)", "parameters": [json!({"name": "kind", "in": "path", "required": true, "schema": {"type": "string"}}), json!({"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}), json!({"name": "region", "in": "query", "schema": {"type": "string"}})], "responses": {"204": {"description": "deleted"}}}}
     })
 }

@@ -224,3 +224,100 @@ async fn the_network_plan_gives_every_child_a_place_and_respects_exclusions() {
     assert_eq!(e["params"]["add"], 0);
     assert!(e["sites"].as_array().unwrap().iter().all(|x| x["status"] != "new"));
 }
+
+async fn import_points(app: &App, token: &str, name: &str, content: &str, kind: &str) -> (StatusCode, Value) {
+    let b = "XB";
+    let body = format!(
+        "--{b}\r\nContent-Disposition: form-data; name=\"kind\"\r\n\r\n{kind}\r\n--{b}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\nContent-Type: text/csv\r\n\r\n{content}\r\n--{b}--\r\n"
+    );
+    let req = Request::builder()
+        .method("POST")
+        .uri("/api/layout/points/import")
+        .header("authorization", format!("Bearer {token}"))
+        .header("content-type", format!("multipart/form-data; boundary={b}"))
+        .body(Body::from(body))
+        .unwrap();
+    let res = app.router.clone().oneshot(req).await.unwrap();
+    let status = res.status();
+    let bytes = res.into_body().collect().await.unwrap().to_bytes();
+    (status, serde_json::from_slice(&bytes).unwrap_or(Value::Null))
+}
+
+#[tokio::test]
+async fn the_users_sites_villages_and_expansions_shape_the_plan() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = store(&dir).await;
+    let county = county(&store).await;
+    let app = App { router: eduplan_server::router(store), _dir: dir };
+    let admin = login(&app, "admin", "admin123").await;
+    let school = login(&app, "school", "school123").await;
+    let (_, base, _) = call(&app, "GET", "/api/layout?year=2029", &admin, None).await;
+    assert_eq!(base["params"]["candidates"], "grid");
+    let grid_new = base["sites"].as_array().unwrap().iter().find(|x| x["status"] == "new").expect("the baseline opens a school").clone();
+    // the bureau's own site where the grid put its school; an empty id gets S1
+    let site = json!({"kind": "site", "name": "城东地块", "lon": grid_new["lon"], "lat": grid_new["lat"], "stage": "小学", "capacity": 1500});
+    let (s, _, _) = call(&app, "POST", "/api/layout/points", &school, Some(site.clone())).await;
+    assert_eq!(s, StatusCode::FORBIDDEN, "school staff do not place sites");
+    let (s, saved, _) = call(&app, "POST", "/api/layout/points", &admin, Some(site)).await;
+    assert_eq!(s, StatusCode::OK, "{saved}");
+    assert_eq!((saved["id"].as_str(), saved["county"].as_str()), (Some("S1"), Some(county.as_str())));
+    let (s, e, _) = call(&app, "POST", "/api/layout/points", &admin, Some(json!({"kind": "site", "name": "x", "lon": 500, "lat": 25}))).await;
+    assert_eq!(s, StatusCode::BAD_REQUEST);
+    assert!(e["error"]["message_zh"].as_str().unwrap().contains("经度") && e["error"]["message_en"].as_str().unwrap().contains("longitude"), "{e}");
+    let (_, v, _) = call(&app, "GET", "/api/layout?year=2029", &admin, None).await;
+    assert_eq!(v["params"]["candidates"], "user", "{}", v["error"]);
+    let new: Vec<&Value> = v["sites"].as_array().unwrap().iter().filter(|x| x["status"] == "new").collect();
+    assert_eq!(new.len(), 1);
+    assert_eq!((new[0]["id"].as_str(), new[0]["capacity"].as_f64()), (Some("S1"), Some(1500.0)));
+    // both: the user's site and the grid's
+    let (_, b, _) = call(&app, "GET", "/api/layout?year=2029&candidates=both", &admin, None).await;
+    let ids: Vec<&str> = b["sites"].as_array().unwrap().iter().filter(|x| x["kind"] == "candidate").map(|x| x["id"].as_str().unwrap()).collect();
+    assert!(ids.contains(&"S1") && ids.iter().any(|i| i.starts_with('C')), "{ids:?}");
+    // villages where the baseline's first three demand points are; children shared 2 : 1 : 1
+    let d = base["demand"].as_array().unwrap();
+    let town = d[0]["township"].as_str().unwrap();
+    let pts: Vec<&Value> = d.iter().filter(|x| x["township"] == town).take(3).collect();
+    let csv = format!("名称,经度,纬度,人口\n甲村,{},{},200\n乙村,{},{},100\n丙村,{},{},100\n", pts[0]["lon"], pts[0]["lat"], pts[1]["lon"], pts[1]["lat"], pts[2]["lon"], pts[2]["lat"]);
+    let (s, r) = import_points(&app, &admin, "村庄.csv", &csv, "village").await;
+    assert_eq!(s, StatusCode::OK, "{r}");
+    assert_eq!((r["saved"].as_u64(), r["villages"].as_u64()), (Some(3), Some(3)));
+    // a bad file: every error located, nothing stored
+    let (s, e) = import_points(&app, &admin, "坏.csv", "名称,经度,纬度\n丁村,abc,25\n", "village").await;
+    assert_eq!(s, StatusCode::BAD_REQUEST);
+    let errs = e["error"]["errors"].as_array().unwrap_or_else(|| panic!("{e}"));
+    assert!(e["error"]["message_zh"].as_str().unwrap().contains("第 2 行 经度「abc」应为数字"), "{e}");
+    assert_eq!((errs[0]["row"].as_u64(), errs[0]["column"].as_str()), (Some(2), Some("经度")), "{e}");
+    let (_, list, _) = call(&app, "GET", "/api/layout/points", &admin, None).await;
+    assert_eq!(list["points"].as_array().unwrap().len(), 4, "one site, three villages");
+    let (_, v, _) = call(&app, "GET", "/api/layout?year=2029", &admin, None).await;
+    assert_eq!(v["params"]["villages"], 3);
+    let of = |name: &str| v["demand"].as_array().unwrap().iter().filter(|x| x["name"] == name).map(|x| x["children"].as_f64().unwrap()).sum::<f64>();
+    let all: f64 = v["demand"].as_array().unwrap().iter().filter(|x| x["township"] == town).map(|x| x["children"].as_f64().unwrap()).sum();
+    assert!(all > 0.0 && (of("甲村") / all - 0.5).abs() < 0.01 && (of("乙村") / all - 0.25).abs() < 0.01, "{} {} {all}", of("甲村"), of("乙村"));
+    assert!(v["demand"].as_array().unwrap().iter().filter(|x| x["township"] == town).all(|x| !x["name"].as_str().unwrap().is_empty()));
+    // no new school, schools may expand by one class per grade (6 × 45 = 270 places) up to 3 times
+    let (s, x, _) = call(&app, "GET", "/api/layout?year=2029&add=0&expand=3&candidates=grid&demand=grid", &admin, None).await;
+    assert_eq!(s, StatusCode::OK, "{}", x["error"]);
+    assert!(x["expanded"].as_u64().unwrap() >= 1, "{}", x["expanded"]);
+    assert_eq!(x["after"]["place_gap"], 0.0);
+    for site in x["sites"].as_array().unwrap().iter().filter(|s| s["status"] == "expanded") {
+        let added = site["added_places"].as_f64().unwrap();
+        assert!(added > 0.0 && added % 270.0 == 0.0 && added <= 810.0, "{site}");
+        assert!(site["load_after"].as_f64().unwrap() <= site["capacity"].as_f64().unwrap() + 0.5);
+        assert!(site["cost"].as_f64().unwrap() > 0.0);
+    }
+    assert_eq!(x["added_places"].as_f64().unwrap(), x["sites"].as_array().unwrap().iter().map(|s| s["added_places"].as_f64().unwrap()).sum::<f64>());
+    // an imposed limit nobody can keep is refused with the reason; roads need a road network
+    let (s, e, _) = call(&app, "GET", "/api/layout?year=2029&enforce_max=true&max_km=0.3", &admin, None).await;
+    assert_eq!(s, StatusCode::BAD_REQUEST, "{e}");
+    assert!(e.to_string().contains("0.3 公里"), "{e}");
+    let (s, e, _) = call(&app, "GET", "/api/layout?year=2029&roads=true", &admin, None).await;
+    assert_eq!(s, StatusCode::BAD_REQUEST);
+    assert!(e.to_string().contains("--roads"), "{e}");
+    let (s, _, _) = call(&app, "DELETE", "/api/layout/points/village/V9", &admin, None).await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+    let (s, _, _) = call(&app, "DELETE", "/api/layout/points/site/S1", &admin, None).await;
+    assert_eq!(s, StatusCode::NO_CONTENT);
+    let (_, list, _) = call(&app, "GET", "/api/layout/points", &admin, None).await;
+    assert_eq!(list["points"].as_array().unwrap().len(), 3);
+}

@@ -189,6 +189,19 @@ impl Assigner<'_> {
             members[s.a[i]].push(i);
         }
         let cap = |k: usize, l: f64| self.caps[s.medians[k]].cost(l);
+        // Pruning (exact): a chain changes distances by dc = d1 + c(u,k2) − c(u,k1) ≥ d1 +
+        // push(u), push(u) = (u's best other median) − c(u,k1); capacity costs cannot fall by
+        // more than what k0 and k1 pay now above an empty school (`save`). With many medians
+        // (a county's schools) most (i, k1) pairs are ruled out without looking at k1's clients.
+        let save: Vec<f64> = (0..p).map(|k| cap(k, s.load[k]) - cap(k, 0.0)).collect();
+        let push: Vec<f64> = (0..n)
+            .map(|u| {
+                let k1 = s.a[u];
+                let alt = (0..p).filter(|&k| k != k1).map(|k| self.core.cost(u, s.medians[k])).fold(f64::INFINITY, f64::min);
+                alt - self.core.cost(u, s.medians[k1])
+            })
+            .collect();
+        let best_push: Vec<f64> = members.iter().map(|m| m.iter().map(|&u| push[u]).fold(f64::INFINITY, f64::min)).collect();
         for i in 0..n {
             let k0 = s.a[i];
             let qi = self.q[i];
@@ -197,7 +210,14 @@ impl Assigner<'_> {
                     continue;
                 }
                 let d1 = self.core.cost(i, s.medians[k1]) - self.core.cost(i, s.medians[k0]);
+                let slack = save[k0] + save[k1] + eps;
+                if d1 + best_push[k1] >= slack {
+                    continue;
+                }
                 for &u in &members[k1] {
+                    if d1 + push[u] >= slack {
+                        continue;
+                    }
                     let qu = self.q[u];
                     for k2 in 0..p {
                         if k2 == k1 {
@@ -277,11 +297,24 @@ impl Assigner<'_> {
                     improved = true;
                 }
             }
-            // Swap: exchange the medians of two clients.
+            // Swap: exchange the medians of two clients. A swap changes distances by at least
+            // push(i) + push(u) (each client's best other median minus its own) and capacity
+            // costs by at least −(what the two medians pay above empty); pairs that cannot gain
+            // are skipped. Values are from the start of the pass: a pass without moves checks
+            // every pair exactly, so the descent still ends in a swap-local optimum.
+            let cap = |k: usize, l: f64| self.caps[s.medians[k]].cost(l);
+            let save: Vec<f64> = (0..p).map(|k| cap(k, s.load[k]) - cap(k, 0.0)).collect();
+            let push: Vec<f64> = (0..n)
+                .map(|u| {
+                    let k1 = s.a[u];
+                    let alt = (0..p).filter(|&k| k != k1).map(|k| self.core.cost(u, s.medians[k])).fold(f64::INFINITY, f64::min);
+                    alt - self.core.cost(u, s.medians[k1])
+                })
+                .collect();
             for i in 0..n {
                 for u in i + 1..n {
                     let (ki, ku) = (s.a[i], s.a[u]);
-                    if ki == ku {
+                    if ki == ku || push[i] + push[u] >= save[ki] + save[ku] + eps {
                         continue;
                     }
                     let (ji, ju) = (s.medians[ki], s.medians[ku]);

@@ -66,18 +66,24 @@ pub fn solve(problem: &Problem, p: usize, opts: &Options) -> Result<Solution, Er
         return Err(Error::Invalid(format!("total demand {total} exceeds the capacity of any {p} sites (学位不足)")));
     }
     let asg = Assigner { core: &core, q, caps: &caps };
+    let dbg = std::env::var("EDUPLAN_CAP_DEBUG").is_ok();
+    let lap = |what: &str, cost: f64| if dbg { eprintln!("capacitated n={} m={} p={p}: {what} {cost:.1} at {:.2}s", core.n, core.m, start.elapsed().as_secs_f64()) };
 
     // Start: medians of the uncapacitated problem.
     let quick = Options { seed: opts.seed, time_limit: opts.time_limit * 0.1, effort: 4 };
     let (med0, _, _, _) = crate::pmedian::search(&core, p, &quick, Instant::now());
     let mut cur = evaluate(&asg, &med0, f64::INFINITY).0;
+    lap("start", cur.cost);
     median_search(&asg, &mut cur, false, deadline);
     let mut best = clone(&cur);
+    lap("median search", best.cost);
 
     let lambda0: Vec<f64> = (0..core.n).map(|i| core.cost(i, best.medians[best.a[i]])).collect();
     let mut seen: Vec<Vec<usize>> = Vec::new();
     let ub0 = best.cost;
     let mut lag_best: Option<Assignment> = None;
+    let (mut n_eval, mut n_deep) = (0usize, 0usize);
+    let (mut t_eval, mut t_deep) = (0.0f64, 0.0f64);
     let mut heur = |sites: &[usize]| -> f64 {
         let mut key = sites.to_vec();
         key.sort_unstable();
@@ -85,9 +91,15 @@ pub fn solve(problem: &Problem, p: usize, opts: &Options) -> Result<Solution, Er
             return f64::INFINITY;
         }
         seen.push(key);
+        let t0 = Instant::now();
         let mut t = evaluate(&asg, sites, f64::INFINITY).0;
+        n_eval += 1;
+        t_eval += t0.elapsed().as_secs_f64();
         if t.cost < ub0 * DEEP_WITHIN {
+            let t0 = Instant::now();
             t = asg.deep(sites, &t, ub0, DEEP_ITERS).0;
+            n_deep += 1;
+            t_deep += t0.elapsed().as_secs_f64();
         }
         let c = t.cost;
         if lag_best.as_ref().is_none_or(|b| c < b.cost) {
@@ -96,6 +108,9 @@ pub fn solve(problem: &Problem, p: usize, opts: &Options) -> Result<Solution, Er
         c
     };
     let mut lb = lagrange::bound(&core, q, &caps, p, best.cost, lambda0.clone(), 600, deadline, &mut heur);
+    if dbg {
+        eprintln!("heur: {n_eval} evaluations {t_eval:.2}s, {n_deep} deep {t_deep:.2}s");
+    }
     if let Some(mut t) = lag_best.take() {
         median_search(&asg, &mut t, false, deadline);
         if t.cost < best.cost - 1e-9 {
@@ -103,6 +118,7 @@ pub fn solve(problem: &Problem, p: usize, opts: &Options) -> Result<Solution, Er
         }
     }
     let proven = |b: &Assignment, lb: f64| core.round_bound(lb) >= b.cost - 1e-9 * b.cost.abs().max(1.0);
+    lap(&format!("lagrange lb {lb:.1}"), best.cost);
 
     // Iterated local search on both cores: two independent walks with their own seeds; the
     // better result wins (ties → first walk), so the answer stays deterministic.
@@ -123,10 +139,19 @@ pub fn solve(problem: &Problem, p: usize, opts: &Options) -> Result<Solution, Er
             }
         }
     }
+    lap("ils", best.cost);
     if !proven(&best, lb) && Instant::now() < deadline {
         let lambda0: Vec<f64> = (0..core.n).map(|i| core.cost(i, best.medians[best.a[i]])).collect();
         let mut lag_best: Option<Assignment> = None;
+        let mut seen2: Vec<Vec<usize>> = Vec::new();
         let mut heur = |sites: &[usize]| -> f64 {
+            // a median set the relaxation proposes again is not evaluated again
+            let mut key = sites.to_vec();
+            key.sort_unstable();
+            if seen2.contains(&key) {
+                return f64::INFINITY;
+            }
+            seen2.push(key);
             let t = evaluate(&asg, sites, f64::INFINITY).0;
             let c = t.cost;
             if lag_best.as_ref().is_none_or(|b| c < b.cost) {
@@ -141,6 +166,7 @@ pub fn solve(problem: &Problem, p: usize, opts: &Options) -> Result<Solution, Er
             }
         }
     }
+    lap(&format!("final lb {lb:.1}"), best.cost);
     let overflow = best.medians.iter().enumerate().any(|(k, &j)| best.load[k] > caps[j].max_capacity() + 1e-9);
     let assignment: Vec<usize> = best.a.iter().map(|&k| best.medians[k]).collect();
     if overflow {
