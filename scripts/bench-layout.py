@@ -91,9 +91,11 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--all", action="store_true", help="pmed1-40 and pmedcap01-20")
     ap.add_argument("--time-limit", type=float, default=60.0, help="CBC seconds per solve")
+    ap.add_argument("--pmed", type=int, default=None, help="pmed1..N (default 10, 40 with --all)")
+    ap.add_argument("--pmedcap", type=int, default=None, help="pmedcap01..N (default 5, 20 with --all)")
     args = ap.parse_args()
-    pmeds = range(1, 41 if args.all else 11)
-    caps = range(1, 21 if args.all else 6)
+    pmeds = range(1, (args.pmed or (40 if args.all else 10)) + 1)
+    caps = range(1, (args.pmedcap or (20 if args.all else 5)) + 1)
     names = [f"pmed{k}" for k in pmeds] + [f"pmedcap{k:02d}" for k in caps]
     print(f"# eduplan-layout vs spopt {__import__('spopt').__version__} + CBC (PuLP {pulp.__version__}), "
           f"CBC limit {args.time_limit:.0f} s\n", flush=True)

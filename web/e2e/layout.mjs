@@ -5,6 +5,11 @@
 // position for every site). A recommended new site is clicked on the map (marked unavailable: a
 // chip, 待重新求解), 重新求解 sends exclude=<it> and the new plan does not open it. Switching 学段
 // to 初中 re-solves by itself with 5 km and no exclusions, and its figures equal its answer.
+// 校址与村庄: in the map's 在地图上添加校址 mode a click at a site of the plan opens the point
+// dialog with that position; the site 「测试地块」 is saved at the exact coordinates of that site and
+// is listed in the 校址与村庄 panel; 候选校址 = 用户校址 with 新增学校数 = 1 opens 「测试地块」; 扩建
+// 2 steps with 新增学校数 = 0 shows 扩建 rows (places added) equal to the answer; the test point is
+// deleted through the panel (and through the API should the test fail on the way).
 //
 //   EDUPLAN_URL=http://127.0.0.1:18080 EDUPLAN_USER=admin EDUPLAN_PASSWORD=... \
 //   [SCREENSHOT_DIR=/tmp/shots] [CHROMIUM=/usr/bin/chromium] node e2e/layout.mjs
@@ -127,6 +132,15 @@ async function main() {
   async function mapPins() {
     return page.locator('[data-testid="layout-map-pin"]').evaluateAll((els) =>
       els.map((e) => ({ id: e.getAttribute('data-id'), status: e.getAttribute('data-status'), x: Number(e.getAttribute('data-x')), y: Number(e.getAttribute('data-y')) })))
+  }
+
+  // the point this test adds (deleted at the end, or after a failure)
+  let testPoint = null
+  async function dropTestPoint() {
+    if (!testPoint) return
+    const { kind, id, region } = testPoint
+    testPoint = null
+    await client.api('DELETE', `/api/layout/points/${kind}/${encodeURIComponent(id)}?region=${encodeURIComponent(region)}`).catch(() => {})
   }
 
   try {
@@ -256,8 +270,158 @@ async function main() {
     await page.waitForTimeout(500)
     await shot(page, 'layout-junior.png')
 
+    // 5. 校址与村庄: a candidate site of the user's
+    const stageNow = ans.stage
+    const region = String(ans.region)
+    const TEST_NAME = '测试地块'
+    step('GET /api/layout/points')
+    const listed = await getJson(`/api/layout/points?region=${encodeURIComponent(region)}`)
+    assert(listed && Array.isArray(listed.points), `GET /api/layout/points gives ${JSON.stringify(listed).slice(0, 200)}`)
+    for (const p of listed.points.filter((x) => x.name === TEST_NAME)) { // left over by an earlier run
+      await client.api('DELETE', `/api/layout/points/${p.kind}/${encodeURIComponent(p.id)}?region=${encodeURIComponent(region)}`)
+    }
+    const otherSites = listed.points.filter((x) => x.kind === 'site' && x.name !== TEST_NAME && (!x.stage || x.stage === stageNow))
+
+    // where: a recommended new site of the current plan, else any candidate site
+    const spot = ans.sites.find((s) => s.status === 'new' && isNum(s.lon)) || ans.sites.find((s) => s.kind === 'candidate' && isNum(s.lon))
+    assert(spot, `the ${stageNow} plan has no candidate site to take the coordinates of`)
+    console.log(`  the test site goes to ${spot.id} (${spot.name}, ${spot.status}) at ${spot.lon}, ${spot.lat}`)
+
+    step('在地图上添加校址: a click on the map opens the point dialog')
+    await page.locator('[data-testid="layout-map-mode"] label[data-mode="site"]').click()
+    assert((await page.locator('[data-testid="layout-map"]').getAttribute('data-mode')) === 'site', 'the map is not in the add-site mode')
+    const canvas5 = page.locator('[data-testid="layout-map"] canvas').first()
+    await canvas5.scrollIntoViewIfNeeded()
+    await page.waitForTimeout(300)
+    const pin = (await mapPins()).find((p) => p.id === String(spot.id))
+    assert(pin, `the map has no pixel position for ${spot.id}`)
+    const box5 = await canvas5.boundingBox()
+    await page.mouse.click(box5.x + pin.x, box5.y + pin.y)
+    const dialog = page.locator('[data-testid="layout-point-dialog"]')
+    await dialog.waitFor({ state: 'visible', timeout: 5000 }).catch(() => fail('a click on the map in the add-site mode opened no point dialog'))
+    assert((await dialog.getAttribute('data-kind')) === 'site', `the dialog adds a ${await dialog.getAttribute('data-kind')}, want a site`)
+    const lonIn = dialog.locator('[data-testid="layout-point-lon"] input')
+    const latIn = dialog.locator('[data-testid="layout-point-lat"] input')
+    const lon0 = Number(await lonIn.inputValue())
+    const lat0 = Number(await latIn.inputValue())
+    assert(Math.abs(lon0 - spot.lon) < 0.01 && Math.abs(lat0 - spot.lat) < 0.01,
+      `the dialog's position ${lon0}, ${lat0} is not where the map was clicked (${spot.lon}, ${spot.lat})`)
+    console.log(`  the click gave ${lon0}, ${lat0}`)
+
+    step(`save 「${TEST_NAME}」 at the site's coordinates`)
+    await dialog.locator('[data-testid="layout-point-name"]').fill(TEST_NAME)
+    await lonIn.fill(String(spot.lon))
+    await lonIn.press('Tab')
+    await latIn.fill(String(spot.lat))
+    await latIn.press('Tab')
+    const savedResp = page.waitForResponse((r) => r.url().includes('/api/layout/points') && r.request().method() === 'POST', { timeout: SLOW })
+    await dialog.locator('[data-testid="layout-point-save"]').click()
+    const sr = await savedResp
+    const saved = await sr.json().catch(() => null)
+    assert(sr.status() === 200 && saved && saved.id, `POST /api/layout/points -> HTTP ${sr.status()}: ${JSON.stringify(saved).slice(0, 300)}`)
+    testPoint = { kind: 'site', id: String(saved.id), region }
+    assert(saved.name === TEST_NAME && Math.abs(saved.lon - spot.lon) < 1e-6 && Math.abs(saved.lat - spot.lat) < 1e-6,
+      `the saved point is ${JSON.stringify(saved)}, want ${TEST_NAME} at ${spot.lon}, ${spot.lat}`)
+    assert(!saved.stage || saved.stage === stageNow, `the saved site is for ${saved.stage}, want ${stageNow} or any stage`)
+    await dialog.waitFor({ state: 'hidden', timeout: 5000 }).catch(() => fail('the point dialog stays open after saving'))
+    console.log(`  saved ${saved.id} (${saved.stage || 'any stage'})`)
+    await page.locator('[data-testid="layout-map-mode"] label[data-mode="select"]').click()
+    await waitSolved('the plan after saving the point', () => true)
+
+    step('the 校址与村庄 panel lists it')
+    await page.locator('[data-testid="layout-points-open"]').click()
+    const panel = page.locator('[data-testid="layout-points"]')
+    await panel.waitFor({ state: 'visible' })
+    const row = panel.locator(`[data-testid="layout-point-row"][data-kind="site"][data-id="${saved.id}"]`)
+    await row.waitFor({ state: 'visible', timeout: 10000 }).catch(() => fail(`the panel does not list ${saved.id}`))
+    assert((await row.getAttribute('data-name')) === TEST_NAME, `the panel's ${saved.id} is named ${await row.getAttribute('data-name')}`)
+    assert(Math.abs(Number(await row.getAttribute('data-lon')) - spot.lon) < 1e-6 && Math.abs(Number(await row.getAttribute('data-lat')) - spot.lat) < 1e-6,
+      `the panel's ${saved.id} is at ${await row.getAttribute('data-lon')}, ${await row.getAttribute('data-lat')}`)
+    await page.keyboard.press('Escape')
+    await panel.waitFor({ state: 'hidden', timeout: 5000 }).catch(() => {})
+
+    step('候选校址 = 用户校址, 新增学校数 = 1')
+    await page.locator('[data-testid="layout-candidates"]').click()
+    await page.locator('[data-testid="layout-candidates-option"][data-value="user"]').click()
+    const addIn5 = page.locator('[data-testid="layout-add"] input')
+    await addIn5.fill('1')
+    await addIn5.press('Tab')
+    await page.locator('[data-testid="layout-solve"]').click()
+    query = await waitSolved('候选校址 = 用户校址', (q) => q.get('candidates') === 'user' && q.get('add') === '1')
+    ans = await answerOf(query)
+    assert(ans.params && ans.params.candidates === 'user', `the answer used candidates ${ans.params && ans.params.candidates}, want user`)
+    assert(ans.sites.every((s) => s.kind !== 'candidate' || !/^C/i.test(String(s.id))), 'the plan with 用户校址 still has grid candidates')
+    const newSites = ans.sites.filter((s) => s.status === 'new')
+    if (otherSites.length) {
+      assert(ans.sites.some((s) => String(s.id) === saved.id), `the plan with 用户校址 does not hold ${saved.id}`)
+      console.log(`  ${otherSites.length} other user sites: new is ${newSites.map((s) => s.name).join(', ')}`)
+    } else {
+      assert(newSites.length === 1 && String(newSites[0].id) === saved.id && newSites[0].name === TEST_NAME,
+        `the plan's new schools are [${newSites.map((s) => `${s.id} ${s.name}`).join(', ')}], want ${saved.id} ${TEST_NAME}`)
+    }
+    await checkShown(ans, '用户校址')
+    const tag = page.locator(`[data-testid="layout-plan-table"] .el-table__body-wrapper [data-testid="layout-site-status"][data-id="${saved.id}"]`)
+    if (!otherSites.length) {
+      assert((await tag.getAttribute('data-status')) === 'new', `the plan table shows ${saved.id} as ${await tag.getAttribute('data-status')}, want new`)
+      const nm = page.locator(`[data-testid="layout-plan-table"] .el-table__body-wrapper [data-testid="layout-site"][data-id="${saved.id}"]`)
+      assert((await nm.textContent()).trim() === TEST_NAME, `the plan table names ${saved.id} "${(await nm.textContent()).trim()}"`)
+      assert((((await page.locator('[data-testid="layout-map"]').getAttribute('data-new')) || '').split(',')).includes(saved.id), `the map does not show ${saved.id} as new`)
+    }
+    console.log(`  the new school: ${newSites.map((s) => `${s.name} (${s.id})`).join(', ')}`)
+    await shot(page, 'layout-user-site.png')
+
+    step('扩建 2 steps, 新增学校数 = 0')
+    await addIn5.fill('0')
+    await addIn5.press('Tab')
+    const expIn = page.locator('[data-testid="layout-expand"] input')
+    await expIn.fill('2')
+    await expIn.press('Tab')
+    await page.locator('[data-testid="layout-solve"]').click()
+    query = await waitSolved('扩建 2', (q) => q.get('expand') === '2' && q.get('add') === '0')
+    ans = await answerOf(query)
+    const exp = ans.sites.filter((s) => s.status === 'expanded')
+    assert(exp.length > 0 && Number(ans.expanded) === exp.length, `the answer with 扩建 2 expands ${ans.expanded} schools (${exp.length} sites expanded)`)
+    assert(!ans.sites.some((s) => s.status === 'new'), 'the plan with 新增学校数 = 0 opens a new school')
+    await checkShown(ans, '扩建 2')
+    const expRows = await page.locator('[data-testid="layout-plan-table"] .el-table__body-wrapper [data-testid="layout-site-status"][data-status="expanded"]').evaluateAll((els) =>
+      els.map((e) => {
+        const tr = e.closest('tr')
+        const a = tr.querySelector('[data-field="added_places"]')
+        return { id: e.getAttribute('data-id'), text: e.textContent.trim(), added: a ? a.getAttribute('data-value') : null }
+      }))
+    assert(expRows.length === exp.length, `the plan table has ${expRows.length} 扩建 rows, the API ${exp.length}`)
+    for (const s of exp) {
+      const r = expRows.find((x) => x.id === String(s.id))
+      assert(r, `expanded school ${s.id} has no 扩建 row`)
+      assert(r.text === '扩建', `the status of ${s.id} reads "${r.text}", want 扩建`)
+      assert(same(r.added, s.added_places), `${s.id} shows ${r.added} places added, the API ${s.added_places}`)
+    }
+    const counts = page.locator('[data-testid="layout-counts"]')
+    assert(Number(await counts.getAttribute('data-expanded')) === Number(ans.expanded), `the summary says ${await counts.getAttribute('data-expanded')} schools expanded, the API ${ans.expanded}`)
+    assert(same(await counts.getAttribute('data-added-places'), ans.added_places), `the summary says ${await counts.getAttribute('data-added-places')} places added, the API ${ans.added_places}`)
+    assert((await counts.getAttribute('data-distances')) === (ans.solution.distances || ''), `the summary's distances are ${await counts.getAttribute('data-distances')}, the API ${ans.solution.distances}`)
+    const mapExp = ((await page.locator('[data-testid="layout-map"]').getAttribute('data-expanded')) || '').split(',').filter(Boolean).sort().join(',')
+    assert(mapExp === exp.map((s) => String(s.id)).sort().join(','), `the map's expanded schools are [${mapExp}]`)
+    console.log(`  ${exp.length} schools expanded, ${ans.added_places} places added (${ans.solution.distances})`)
+    await shot(page, 'layout-expanded.png')
+
+    step(`delete 「${TEST_NAME}」 in the panel`)
+    await page.locator('[data-testid="layout-points-open"]').click()
+    await panel.waitFor({ state: 'visible' })
+    await panel.locator(`[data-testid="layout-point-delete"][data-kind="site"][data-id="${saved.id}"]`).click()
+    const delResp = page.waitForResponse((r) => r.url().includes(`/api/layout/points/site/`) && r.request().method() === 'DELETE', { timeout: SLOW })
+    await page.locator('.el-message-box .el-button--primary').click()
+    const dr = await delResp
+    assert(dr.status() === 204 || dr.status() === 200, `DELETE the test point -> HTTP ${dr.status()}`)
+    testPoint = null
+    await row.waitFor({ state: 'detached', timeout: 10000 }).catch(() => fail(`the panel still lists ${saved.id} after deleting it`))
+    const after = await getJson(`/api/layout/points?region=${encodeURIComponent(region)}`)
+    assert(!after.points.some((p) => p.kind === 'site' && p.id === saved.id), `GET /api/layout/points still has ${saved.id}`)
+    console.log(`  deleted ${saved.id}`)
+
     return await passed(session)
   } catch (e) {
+    await dropTestPoint()
     return await failed(session, e)
   }
 }

@@ -14,8 +14,21 @@ export const DEFAULT_OBJECTIVE = 'capacitated'
 export const FIGURES = ['mean_km', 'max_km', 'beyond_limit', 'place_gap', 'big_classes']
 /** Figures in km (shown with two decimals); the others are counts. */
 export const KM_FIGURES = new Set(['mean_km', 'max_km'])
-/** Site statuses as the page shows them ('expanded' = kept with more children than places). */
-export const STATUSES = ['new', 'closed', 'expanded', 'kept', 'unused']
+/** Site statuses as the page shows them: the API's ('expanded' = 扩建 by the plan), and 'over' =
+ *  a kept school with more children than places (超容量; the plan does not expand it). */
+export const STATUSES = ['new', 'closed', 'expanded', 'over', 'kept', 'unused']
+/** 候选校址 sources (auto: the county's stored sites when it has any, else a generated grid). */
+export const CANDIDATE_SOURCES = ['auto', 'user', 'grid', 'both']
+/** 生源点 sources (auto: the stored villages of the townships that have any). */
+export const DEMAND_SOURCES = ['auto', 'grid']
+/** 扩建: at most this many steps per school. */
+export const EXPAND_MAX = 10
+/** Classes per 扩建 step the API assumes (小学 6, other stages 3). */
+export function defaultExpandClasses(stage) {
+  return stage === '小学' ? 6 : 3
+}
+/** Child-km an added place must save (the API's default). */
+export const DEFAULT_EXPAND_KM = 1
 
 export function defaultMaxKm(stage) {
   return DEFAULT_MAX_KM[stage] ?? DEFAULT_MAX_KM[DEFAULT_STAGE]
@@ -30,9 +43,14 @@ const numOrNull = (v) => (isNum(v) ? Number(v) : null)
  * The query of GET /api/layout from the page's state: stage, scenario and objective as chosen,
  * year only once known (the first call lets the API pick base year + 5), add only when given
  * (empty = the solver decides), max_km and allow_close always (what the toolbar shows), exclude as
- * a comma list when there is any.
+ * a comma list when there is any. The other options only when they differ from the API's default:
+ * candidates / demand when not auto, expand when > 0 (with expand_classes / expand_km when given),
+ * enforce_max / roads when on.
  */
-export function layoutQuery({ stage, year, scenario, add, maxKm, allowClose, objective, exclude }) {
+export function layoutQuery({
+  stage, year, scenario, add, maxKm, allowClose, objective, exclude,
+  candidates, demand, expand, expandClasses, expandKm, enforceMax, roads,
+}) {
   const q = { stage: stage || DEFAULT_STAGE }
   if (year != null && year !== '') q.year = Number(year)
   if (scenario) q.scenario = scenario
@@ -41,6 +59,15 @@ export function layoutQuery({ stage, year, scenario, add, maxKm, allowClose, obj
   q.allow_close = allowClose ? 'true' : 'false'
   q.objective = objective || DEFAULT_OBJECTIVE
   if (exclude && exclude.length) q.exclude = exclude.join(',')
+  if (candidates && candidates !== 'auto' && CANDIDATE_SOURCES.includes(candidates)) q.candidates = candidates
+  if (demand && demand !== 'auto' && DEMAND_SOURCES.includes(demand)) q.demand = demand
+  if (isNum(expand) && Number(expand) > 0) {
+    q.expand = Number(expand)
+    if (isNum(expandClasses) && Number(expandClasses) > 0) q.expand_classes = Number(expandClasses)
+    if (isNum(expandKm) && Number(expandKm) >= 0) q.expand_km = Number(expandKm)
+  }
+  if (enforceMax) q.enforce_max = 'true'
+  if (roads) q.roads = 'true'
   return q
 }
 
@@ -83,6 +110,7 @@ export function normaliseLayout(res) {
     load_before: numOrNull(s.load_before),
     load_after: numOrNull(s.load_after),
     cost: numOrNull(s.cost),
+    added_places: numOrNull(s.added_places) ?? 0,
   }))
   const demand = (Array.isArray(r.demand) ? r.demand : []).filter(Boolean).map((d, i) => ({
     ...d,
@@ -95,6 +123,7 @@ export function normaliseLayout(res) {
     site_after: d.site_after == null ? null : String(d.site_after),
     km_before: numOrNull(d.km_before),
     km_after: numOrNull(d.km_after),
+    name: d.name == null ? '' : String(d.name),
   }))
   const zf = r.zones && Array.isArray(r.zones.features) ? r.zones.features : []
   const zones = {
@@ -119,7 +148,17 @@ export function normaliseLayout(res) {
       grid_km: numOrNull(p.grid_km),
       new_capacity: numOrNull(p.new_capacity), // places of one new school (not in the contract; shown when sent)
       exclude,
+      candidates: typeof p.candidates === 'string' ? p.candidates : null, // what was used: user | grid | both
+      villages: numOrNull(p.villages), // villages stored for the county
+      demand: typeof p.demand === 'string' ? p.demand : null,
+      expand: numOrNull(p.expand),
+      expand_classes: numOrNull(p.expand_classes),
+      expand_km: numOrNull(p.expand_km),
+      enforce_max: p.enforce_max === true || p.enforce_max === 'true',
+      roads: p.roads === true || p.roads === 'true',
     },
+    expanded: numOrNull(r.expanded),
+    added_places: numOrNull(r.added_places),
     sites,
     demand,
     zones,
@@ -131,6 +170,7 @@ export function normaliseLayout(res) {
       lower_bound: numOrNull(sol.lower_bound),
       gap: numOrNull(sol.gap),
       seconds: numOrNull(sol.seconds),
+      distances: sol.distances === 'road' ? 'road' : (sol.distances ? String(sol.distances) : null),
     },
     warnings: Array.isArray(r.warnings) ? r.warnings.filter((w) => w != null && w !== '') : [],
   }
@@ -142,10 +182,15 @@ export function overCapacity(s) {
   return isNum(s.load_after) && isNum(s.capacity) && Number(s.load_after) > Number(s.capacity)
 }
 
-/** The status the page shows: the API's, with a kept school over capacity shown as 扩建. */
+/** The status the page shows: the API's, with a kept school over capacity shown as 超容量. */
 export function shownStatus(s) {
-  if (s.status === 'kept' && overCapacity(s)) return 'expanded'
+  if (s.status === 'kept' && overCapacity(s)) return 'over'
   return STATUSES.includes(s.status) ? s.status : 'kept'
+}
+
+/** A candidate site the user stored (候选校址 S1…), not one of the generated grid (C…). */
+export function isUserSite(s) {
+  return !!s && s.kind === 'candidate' && !/^C/i.test(String(s.id))
 }
 
 /** Places a site lacks after the plan (load_after − capacity), null when it does not. */
@@ -153,7 +198,7 @@ export function extraPlaces(s) {
   return overCapacity(s) ? Number(s.load_after) - Number(s.capacity) : null
 }
 
-export const STATUS_TAG = { new: 'danger', closed: 'info', expanded: 'warning', kept: 'success', unused: 'info' }
+export const STATUS_TAG = { new: 'danger', closed: 'info', expanded: 'warning', over: 'warning', kept: 'success', unused: 'info' }
 
 /** A warning: a string ("中文 / English" split by language) or { message_zh, message_en }. */
 export function warningText(w) {
@@ -168,3 +213,113 @@ export const ZONE_COLORS = [
   '#5470c6', '#91cc75', '#fac858', '#ee6666', '#73c0de', '#3ba272', '#fc8452', '#9a60b4', '#ea7ccc',
   '#2f7ed8', '#8bbc21', '#c9a227', '#1aadce', '#a05195', '#f28f43', '#77a1e5', '#4d9a6b', '#d4866b',
 ]
+
+// ------------------------------------------------------------------ the county's points (候选校址, 村庄/社区)
+export const POINT_KINDS = ['site', 'village']
+/** Stages a stored site may be meant for (none = any). */
+export const POINT_STAGES = ['学前', '小学', '初中', '高中']
+
+/** Whether the user may add, change, import and delete points (the API: admin or planner). */
+export function mayEditPoints(user) {
+  return !!user && (user.role === 'admin' || user.role === 'planner')
+}
+
+function normalisePoint(p) {
+  const o = p || {}
+  return {
+    county: o.county == null ? '' : String(o.county),
+    kind: o.kind === 'village' ? 'village' : 'site',
+    id: o.id == null ? '' : String(o.id),
+    name: o.name == null ? '' : String(o.name),
+    lon: numOrNull(o.lon),
+    lat: numOrNull(o.lat),
+    stage: o.stage == null || o.stage === '' ? null : String(o.stage),
+    capacity: numOrNull(o.capacity),
+    cost: numOrNull(o.cost),
+    weight: numOrNull(o.weight),
+    note: o.note == null ? '' : String(o.note),
+  }
+}
+
+/** GET /api/layout/points?region= → { region, points } (points normalised). */
+export function fetchPoints(region, opts) {
+  return api.get('/api/layout/points', region ? { region } : null, opts).then((r) => ({
+    region: r && r.region != null ? String(r.region) : '',
+    points: (r && Array.isArray(r.points) ? r.points : []).filter(Boolean).map(normalisePoint),
+  }))
+}
+
+/** POST /api/layout/points: add (empty id: the server numbers it) or change one point. */
+export function savePoint(p, opts) {
+  const body = {
+    kind: p.kind === 'village' ? 'village' : 'site',
+    id: p.id ? String(p.id).trim() : '',
+    name: p.name == null ? '' : String(p.name).trim(),
+    lon: numOrNull(p.lon),
+    lat: numOrNull(p.lat),
+    stage: p.kind === 'village' ? null : (p.stage || null),
+    capacity: p.kind === 'village' ? null : numOrNull(p.capacity),
+    cost: p.kind === 'village' ? null : numOrNull(p.cost),
+    weight: p.kind === 'village' ? numOrNull(p.weight) : null,
+    note: p.note == null ? '' : String(p.note),
+  }
+  if (p.county) body.county = p.county
+  return api.post('/api/layout/points', body, opts).then(normalisePoint)
+}
+
+/** DELETE /api/layout/points/{kind}/{id}?region= */
+export function deletePoint(kind, id, region, opts) {
+  const q = region ? `?region=${encodeURIComponent(region)}` : ''
+  return api.del(`/api/layout/points/${encodeURIComponent(kind)}/${encodeURIComponent(id)}${q}`, opts)
+}
+
+/**
+ * POST /api/layout/points/import, multipart: file, kind (site | village, for files without 类型),
+ * replace (the file replaces the list of its kinds), region. A 400 carries the located errors in
+ * err.body.error.errors.
+ */
+export function importPoints({ file, kind, replace, region }, opts) {
+  const form = new FormData()
+  form.append('file', file, file.name)
+  if (kind) form.append('kind', kind)
+  if (replace) form.append('replace', 'true')
+  if (region) form.append('region', region)
+  return api.upload('/api/layout/points/import', form, opts)
+}
+
+/** The located errors of a failed import (400), [] otherwise. */
+export function pointImportErrors(err) {
+  const e = err && err.body && err.body.error
+  return e && Array.isArray(e.errors) ? e.errors : []
+}
+
+/** The import template's columns (the names the importer reads). */
+export const POINT_COLUMNS = ['编号', '名称', '类型', '经度', '纬度', '学段', '学位', '造价(万元)', '人口', '备注']
+const TEMPLATE_ROWS = [
+  ['S1', '城东地块', '候选校址', '115.123456', '25.123456', '小学', '1080', '3500', '', '规划教育用地'],
+  ['V1', '上村', '村庄', '115.101234', '25.101234', '', '', '', '820', '常住人口'],
+]
+
+function csvCell(v) {
+  const s = v == null ? '' : String(v)
+  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s
+}
+
+/** The import template as CSV text (UTF-8 with a BOM, so that Excel reads the Chinese). */
+export function pointTemplateCsv() {
+  return '\ufeff' + [POINT_COLUMNS, ...TEMPLATE_ROWS].map((r) => r.map(csvCell).join(',')).join('\r\n') + '\r\n'
+}
+
+/** Saves the template (client-side, no request). */
+export function downloadPointTemplate(name = '校址与村庄模板.csv') {
+  const blob = new Blob([pointTemplateCsv()], { type: 'text/csv;charset=utf-8' })
+  const url = URL.createObjectURL(blob)
+  const a = document.createElement('a')
+  a.href = url
+  a.download = name
+  document.body.appendChild(a)
+  a.click()
+  a.remove()
+  setTimeout(() => URL.revokeObjectURL(url), 10000)
+  return name
+}

@@ -321,3 +321,43 @@ async fn the_users_sites_villages_and_expansions_shape_the_plan() {
     let (_, list, _) = call(&app, "GET", "/api/layout/points", &admin, None).await;
     assert_eq!(list["points"].as_array().unwrap().len(), 3);
 }
+
+#[tokio::test]
+async fn a_regional_planner_plans_and_places_points_in_their_own_county_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path().join("two.db").to_str().unwrap()).await.unwrap();
+    let ds = eduplan_synth::generate(&eduplan_synth::Options { counties: 2, seed: 4, years: (2021, 2024) });
+    let plan = plan_import(ds, vec![], &Default::default());
+    assert!(plan.ok());
+    store.apply(&plan, "test", "seed").await.unwrap();
+    let y = store.load_year(2024).await.unwrap().unwrap();
+    let t = y.table(eduplan_core::schema::SheetKind::Regions);
+    let mut counties: Vec<String> = t.rows.iter().map(|r| t.get(r, "code").display()).filter(|c| c.len() == 6 && !c.ends_with("00")).collect();
+    counties.sort();
+    assert_eq!(counties.len(), 2, "{counties:?}");
+    let (first, second) = (counties[0].clone(), counties[1].clone());
+    store.upsert_user("planner2", "二县规划", "plan123", Role::Planner, ScopeKind::Region, &second).await.unwrap();
+    store.upsert_user("admin", "管理员", "admin123", Role::Admin, ScopeKind::All, "").await.unwrap();
+    let app = App { router: eduplan_server::router(store), _dir: dir };
+    let planner = login(&app, "planner2", "plan123").await;
+    let admin = login(&app, "admin", "admin123").await;
+    // without a region they plan their county, not the data's first
+    let (s, v, _) = call(&app, "GET", "/api/layout?year=2026", &planner, None).await;
+    assert_eq!(s, StatusCode::OK, "{}", v["error"]);
+    assert_eq!(v["region"].as_str(), Some(second.as_str()));
+    let own: std::collections::HashSet<&str> = v["sites"].as_array().unwrap().iter().filter(|x| x["kind"] == "existing").map(|x| x["township"].as_str().unwrap()).collect();
+    assert!(own.iter().all(|t| t.starts_with(&second)), "{own:?}");
+    let (s, _, _) = call(&app, "GET", &format!("/api/layout?year=2026&region={first}"), &planner, None).await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    // their points go to their county; the admin's default is the data's first county
+    let site = json!({"kind": "site", "name": "二县地块", "lon": 115.0, "lat": 27.0});
+    let (s, p, _) = call(&app, "POST", "/api/layout/points", &planner, Some(site.clone())).await;
+    assert_eq!(s, StatusCode::OK, "{p}");
+    assert_eq!(p["county"].as_str(), Some(second.as_str()));
+    let (s, _, _) = call(&app, "POST", "/api/layout/points", &planner, Some(json!({"county": first, "kind": "site", "name": "越权", "lon": 115.0, "lat": 27.0}))).await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    let (_, l, _) = call(&app, "GET", "/api/layout/points", &admin, None).await;
+    assert_eq!((l["region"].as_str(), l["points"].as_array().unwrap().len()), (Some(first.as_str()), 0));
+    let (_, l, _) = call(&app, "GET", &format!("/api/layout/points?region={second}"), &admin, None).await;
+    assert_eq!(l["points"].as_array().unwrap().len(), 1);
+}

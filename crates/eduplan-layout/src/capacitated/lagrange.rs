@@ -119,7 +119,9 @@ impl Knap {
     }
 }
 
-/// Subgradient optimisation; returns the best bound (not rounded).
+/// Subgradient optimisation; returns the best bound (not rounded) and its multipliers.
+/// `theta0` is the first step factor (2 from scratch, smaller from good multipliers); the
+/// search stops when the bound has not risen by a millionth for `patience` iterations.
 #[allow(clippy::too_many_arguments)]
 ///
 /// `heuristic` is called with the relaxation's open sites every few iterations (a Lagrangian
@@ -133,17 +135,21 @@ pub(crate) fn bound(
     mut ub: f64,
     mut lambda: Vec<f64>,
     max_iter: usize,
+    theta0: f64,
+    patience: usize,
     deadline: Instant,
     heuristic: &mut dyn FnMut(&[usize]) -> f64,
-) -> f64 {
+) -> (f64, Vec<f64>) {
     let (n, m) = (core.n, core.m);
     let mut knap = Knap::new(q, caps);
     let mut rho = vec![0.0; m];
     let mut takes: Vec<Vec<usize>> = vec![Vec::new(); m];
     let mut items: Vec<(usize, f64, f64)> = Vec::new();
     let mut best = f64::NEG_INFINITY;
-    let (mut theta, mut stall) = (2.0, 0);
+    let mut best_lambda = lambda.clone();
+    let (mut theta, mut stall) = (theta0, 0);
     let mut g = vec![0.0; n];
+    let mut last_rise = 0;
     for it in 0..max_iter {
         for j in 0..m {
             items.clear();
@@ -166,8 +172,15 @@ pub(crate) fn bound(
         if it % 10 == 5 {
             ub = ub.min(heuristic(&sel));
         }
+        if value > best + 1e-6 * value.abs().max(1.0) {
+            last_rise = it;
+        }
+        if it - last_rise > patience {
+            break;
+        }
         if value > best + 1e-9 * value.abs().max(1.0) {
             best = value;
+            best_lambda.copy_from_slice(&lambda);
             stall = 0;
         } else {
             stall += 1;
@@ -195,5 +208,5 @@ pub(crate) fn bound(
             lambda[i] += step * g[i];
         }
     }
-    best
+    (best, best_lambda)
 }

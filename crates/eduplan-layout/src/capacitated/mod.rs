@@ -107,7 +107,7 @@ pub fn solve(problem: &Problem, p: usize, opts: &Options) -> Result<Solution, Er
         }
         c
     };
-    let mut lb = lagrange::bound(&core, q, &caps, p, best.cost, lambda0.clone(), 600, deadline, &mut heur);
+    let (mut lb, lambda1) = lagrange::bound(&core, q, &caps, p, best.cost, lambda0.clone(), 600, 2.0, 150, deadline, &mut heur);
     if dbg {
         eprintln!("heur: {n_eval} evaluations {t_eval:.2}s, {n_deep} deep {t_deep:.2}s");
     }
@@ -141,7 +141,6 @@ pub fn solve(problem: &Problem, p: usize, opts: &Options) -> Result<Solution, Er
     }
     lap("ils", best.cost);
     if !proven(&best, lb) && Instant::now() < deadline {
-        let lambda0: Vec<f64> = (0..core.n).map(|i| core.cost(i, best.medians[best.a[i]])).collect();
         let mut lag_best: Option<Assignment> = None;
         let mut seen2: Vec<Vec<usize>> = Vec::new();
         let mut heur = |sites: &[usize]| -> f64 {
@@ -159,7 +158,8 @@ pub fn solve(problem: &Problem, p: usize, opts: &Options) -> Result<Solution, Er
             }
             c
         };
-        lb = lb.max(lagrange::bound(&core, q, &caps, p, best.cost, lambda0, 3000, deadline, &mut heur));
+        // from the first pass's best multipliers, with a smaller step, while the bound rises
+        lb = lb.max(lagrange::bound(&core, q, &caps, p, best.cost, lambda1, 3000, 0.5, 150, deadline, &mut heur).0);
         if let Some(t) = lag_best {
             if t.cost < best.cost - 1e-9 {
                 best = t;
