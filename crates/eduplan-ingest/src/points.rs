@@ -41,8 +41,11 @@ fn norm(h: &str) -> String {
     }).collect()
 }
 
-/// The rows of the file as text: (sheet name for messages, rows with their 1-based numbers).
-fn table(file: &str, bytes: &[u8]) -> Result<(String, Vec<(u32, Vec<String>)>), Issue> {
+/// A file's rows as text, each with its 1-based number, and the sheet name for messages.
+type Rows = (String, Vec<(u32, Vec<String>)>);
+
+/// The rows of the file as text.
+fn table(file: &str, bytes: &[u8]) -> Result<Rows, Box<Issue>> {
     let lower = file.to_lowercase();
     if lower.ends_with(".xlsx") || lower.ends_with(".xls") || lower.ends_with(".xlsm") || bytes.starts_with(b"PK\x03\x04") {
         let mut wb = calamine::open_workbook_auto_from_rs(Cursor::new(bytes.to_vec())).map_err(|e| Issue::error("", None, "", "", format!("无法打开工作簿：{e}"), format!("cannot open workbook: {e}")))?;
@@ -72,7 +75,7 @@ pub fn read_points(file: &str, bytes: &[u8], county: &str, default_kind: Option<
         }
         v
     };
-    let (sheet, rows) = table(file, bytes).map_err(|e| located(vec![e]))?;
+    let (sheet, rows) = table(file, bytes).map_err(|e| located(vec![*e]))?;
     let mut it = rows.into_iter().filter(|(_, r)| r.iter().any(|c| !c.is_empty()));
     let Some((hrow, header)) = it.next() else {
         return Err(located(vec![Issue::error(&sheet, None, "", "", "文件是空的", "the file is empty")]));
@@ -195,5 +198,46 @@ mod tests {
         let err = read_points("v.csv", "名称,经度\n甲,115\n".as_bytes(), "360721", None).unwrap_err();
         assert!(err.iter().any(|i| i.column == "纬度" && i.en.contains("missing")));
         assert!(err.iter().any(|i| i.column == "类型"), "no kind column and no default kind");
+    }
+
+    #[test]
+    fn an_excel_sheet_reads_with_english_headers_and_located_errors() {
+        let mut wb = rust_xlsxwriter::Workbook::new();
+        let ws = wb.add_worksheet();
+        ws.set_name("sites").unwrap();
+        for (c, h) in ["id", "name", "kind", "lon", "lat", "capacity"].iter().enumerate() {
+            ws.write_string(0, c as u16, *h).unwrap();
+        }
+        ws.write_string(1, 0, "N1").unwrap();
+        ws.write_string(1, 1, "新城地块").unwrap();
+        ws.write_string(1, 2, "site").unwrap();
+        ws.write_number(1, 3, 115.25).unwrap();
+        ws.write_number(1, 4, 25.5).unwrap();
+        ws.write_number(1, 5, 1350.0).unwrap();
+        ws.write_string(2, 1, "河边村").unwrap();
+        ws.write_string(2, 2, "水库").unwrap();
+        ws.write_number(2, 3, 115.3).unwrap();
+        ws.write_number(2, 4, 25.6).unwrap();
+        let bytes = wb.save_to_buffer().unwrap();
+        let err = read_points("校址.xlsx", &bytes, "360721", None).unwrap_err();
+        assert_eq!(err.len(), 1);
+        assert_eq!((err[0].file.as_str(), err[0].sheet.as_str(), err[0].row, err[0].column.as_str(), err[0].value.as_str()), ("校址.xlsx", "sites", Some(3), "类型", "水库"));
+    }
+
+    #[test]
+    fn a_clean_excel_sheet_with_chinese_headers_reads() {
+        let mut wb = rust_xlsxwriter::Workbook::new();
+        let ws = wb.add_worksheet();
+        for (c, h) in ["编号", "名称", "类型", "经度", "纬度", "学位"].iter().enumerate() {
+            ws.write_string(0, c as u16, *h).unwrap();
+        }
+        for (c, v) in ["N1", "新城地块", "候选校址"].iter().enumerate() {
+            ws.write_string(1, c as u16, *v).unwrap();
+        }
+        ws.write_number(1, 3, 115.25).unwrap();
+        ws.write_number(1, 4, 25.5).unwrap();
+        ws.write_number(1, 5, 1350.0).unwrap();
+        let pts = read_points("校址.xlsx", &wb.save_to_buffer().unwrap(), "360721", None).unwrap();
+        assert_eq!((pts[0].id.as_str(), pts[0].kind, pts[0].lon, pts[0].capacity), ("N1", PointKind::Site, 115.25, Some(1350.0)));
     }
 }

@@ -107,7 +107,7 @@ pub fn solve(problem: &Problem, p: usize, opts: &Options) -> Result<Solution, Er
         }
         c
     };
-    let (mut lb, lambda1) = lagrange::bound(&core, q, &caps, p, best.cost, lambda0.clone(), 600, 2.0, 150, deadline, &mut heur);
+    let (mut lb, lambda1) = lagrange::bound(&core, q, &caps, p, best.cost, lambda0.clone(), 600, 2.0, 100, deadline, &mut heur);
     if dbg {
         eprintln!("heur: {n_eval} evaluations {t_eval:.2}s, {n_deep} deep {t_deep:.2}s");
     }
@@ -159,7 +159,7 @@ pub fn solve(problem: &Problem, p: usize, opts: &Options) -> Result<Solution, Er
             c
         };
         // from the first pass's best multipliers, with a smaller step, while the bound rises
-        lb = lb.max(lagrange::bound(&core, q, &caps, p, best.cost, lambda1, 3000, 0.5, 150, deadline, &mut heur).0);
+        lb = lb.max(lagrange::bound(&core, q, &caps, p, best.cost, lambda1, 3000, 0.5, 60, deadline, &mut heur).0);
         if let Some(t) = lag_best {
             if t.cost < best.cost - 1e-9 {
                 best = t;
@@ -167,6 +167,12 @@ pub fn solve(problem: &Problem, p: usize, opts: &Options) -> Result<Solution, Er
         }
     }
     lap(&format!("final lb {lb:.1}"), best.cost);
+    if dbg {
+        let (_, lp) = evaluate(&asg, &best.medians, f64::INFINITY);
+        let mut m = best.medians.clone();
+        m.sort();
+        eprintln!("final medians {m:?} transport lp {lp:.2}");
+    }
     let overflow = best.medians.iter().enumerate().any(|(k, &j)| best.load[k] > caps[j].max_capacity() + 1e-9);
     let assignment: Vec<usize> = best.a.iter().map(|&k| best.medians[k]).collect();
     if overflow {
