@@ -45,11 +45,11 @@ const numOrNull = (v) => (isNum(v) ? Number(v) : null)
  * (empty = the solver decides), max_km and allow_close always (what the toolbar shows), exclude as
  * a comma list when there is any. The other options only when they differ from the API's default:
  * candidates / demand when not auto, expand when > 0 (with expand_classes / expand_km when given),
- * enforce_max / roads when on.
+ * enforce_max / roads when on; add_km (new schools chosen by cost) only when add is empty.
  */
 export function layoutQuery({
   stage, year, scenario, add, maxKm, allowClose, objective, exclude,
-  candidates, demand, expand, expandClasses, expandKm, enforceMax, roads,
+  candidates, demand, expand, expandClasses, expandKm, enforceMax, roads, addKm,
 }) {
   const q = { stage: stage || DEFAULT_STAGE }
   if (year != null && year !== '') q.year = Number(year)
@@ -68,6 +68,7 @@ export function layoutQuery({
   }
   if (enforceMax) q.enforce_max = 'true'
   if (roads) q.roads = 'true'
+  if ((add == null || add === '') && isNum(addKm) && Number(addKm) >= 0) q.add_km = Number(addKm)
   return q
 }
 
@@ -154,6 +155,7 @@ export function normaliseLayout(res) {
       expand: numOrNull(p.expand),
       expand_classes: numOrNull(p.expand_classes),
       expand_km: numOrNull(p.expand_km),
+      add_km: numOrNull(p.add_km),
       enforce_max: p.enforce_max === true || p.enforce_max === 'true',
       roads: p.roads === true || p.roads === 'true',
     },

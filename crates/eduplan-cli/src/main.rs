@@ -322,6 +322,10 @@ enum LayoutCmd {
         /// Impose --max-km: no child is assigned farther (else it is only reported).
         #[arg(long)]
         enforce_max: bool,
+        /// Without --add: the plan chooses how many new schools, a new place costing this many
+        /// child-km (capacitated facility location).
+        #[arg(long)]
+        add_km: Option<f64>,
         /// Road distances: an OpenStreetMap extract (.osm.pbf); matrices are cached beside the
         /// database.
         #[arg(long)]
@@ -1273,7 +1277,7 @@ async fn run(cli: Cli) -> Result<()> {
             let store = Store::open(&db).await?;
             points_cmd(&store, cmd).await
         }
-        Cmd::Layout { cmd: LayoutCmd::Solve { stage, year, scenario, region, add, max_km, allow_close, objective, exclude, grid_km, candidates, demand, expand, expand_classes, expand_km, enforce_max, roads, format, out } } => {
+        Cmd::Layout { cmd: LayoutCmd::Solve { stage, year, scenario, region, add, max_km, allow_close, objective, exclude, grid_km, candidates, demand, expand, expand_classes, expand_km, enforce_max, add_km, roads, format, out } } => {
             let store = Store::open(&db).await?;
             let net = roads.as_deref().map(|r| road_network(r, &db)).transpose()?;
             let q = eduplan_server::layout::LayoutQuery {
@@ -1294,6 +1298,7 @@ async fn run(cli: Cli) -> Result<()> {
                 expand_km,
                 enforce_max: Some(enforce_max),
                 roads: Some(net.is_some()),
+                add_km,
             };
             let v = eduplan_server::layout::solve(&store, &q, net).await?;
             let text = match format.as_str() {

@@ -122,6 +122,10 @@ pub struct Spec {
     pub expand: Option<Expand>,
     /// Whether `max_km` is imposed (no child assigned farther) rather than only reported.
     pub enforce_max: bool,
+    /// When `add` is `None`: let the plan choose how many new schools, a new place costing this
+    /// many child-km (capacitated facility location); `None`: the fewest that give every child
+    /// a place.
+    pub add_km: Option<f64>,
     /// Spacing of demand points (km); widened so that there are at most `max_points`.
     pub grid_km: f64,
     /// Most demand points.
@@ -498,8 +502,11 @@ pub fn plan_with(spec: &Spec, opts: &Options, distances: &dyn Distances) -> Resu
     let kept_capacity: f64 = schools.iter().map(|s| s.capacity).sum();
     let steps = spec.expand.filter(|e| e.steps > 0 && e.step_places > 0.0);
     let expand_capacity = steps.map(|e| schools.len() as f64 * e.steps as f64 * e.step_places).unwrap_or(0.0);
+    // the number of new schools is the plan's choice when priced (facility location)
+    let free = spec.add.is_none() && spec.objective == Objective::Capacitated && spec.add_km.is_some_and(|k| k >= 0.0);
     let add = match spec.add {
         Some(k) => k,
+        None if free => 0,
         None => {
             let mut short = 0.0;
             for a in &spec.areas {
@@ -520,7 +527,8 @@ pub fn plan_with(spec: &Spec, opts: &Options, distances: &dyn Distances) -> Resu
     let kind = if spec.allow_close { SiteKind::Closable } else { SiteKind::Fixed };
     let expansions: Vec<Expansion> = steps.map(|e| vec![Expansion { capacity: e.step_places, cost: e.step_places * e.km_per_place }; e.steps]).unwrap_or_default();
     let mut sites: Vec<Site> = schools.iter().map(|s| Site { kind, cost: 0.0, capacity: Some(s.capacity), expansions: expansions.clone() }).collect();
-    sites.extend(candidates.iter().map(|c| Site { kind: SiteKind::Candidate, cost: 0.0, capacity: Some(c.capacity), expansions: Vec::new() }));
+    let open_cost = |c: &Candidate| if free { c.capacity * spec.add_km.unwrap_or(0.0) } else { 0.0 };
+    sites.extend(candidates.iter().map(|c| Site { kind: SiteKind::Candidate, cost: open_cost(c), capacity: Some(c.capacity), expansions: Vec::new() }));
     if spec.objective == Objective::Pmedian {
         for s in &mut sites {
             s.capacity = None;
@@ -544,13 +552,14 @@ pub fn plan_with(spec: &Spec, opts: &Options, distances: &dyn Distances) -> Resu
         demand: None,
     };
     let p = schools.len() + add;
-    if spec.objective == Objective::Capacitated && kept_capacity + expand_capacity + add as f64 * spec.new_capacity < total - 1e-6 && !spec.allow_close {
+    if !free && spec.objective == Objective::Capacitated && kept_capacity + expand_capacity + add as f64 * spec.new_capacity < total - 1e-6 && !spec.allow_close {
         return Err(Error::Invalid(format!(
             "学位不足：保留学校 {:.0} 个学位（含可扩建 {:.0}）加新建 {add} 所（每所 {:.0}）仍少于 {:.0} 名儿童，请增加新建学校数 / not enough places: {:.0} kept (with {:.0} by expansion) plus {add} new schools of {:.0} hold fewer than {:.0} children; add more schools",
             kept_capacity + expand_capacity, expand_capacity, spec.new_capacity, total, kept_capacity + expand_capacity, expand_capacity, spec.new_capacity, total
         )));
     }
     let sol = match spec.objective {
+        Objective::Capacitated if free => crate::capacitated::solve_free(&problem, opts),
         Objective::Capacitated => crate::capacitated::solve(&problem, p, opts),
         Objective::Pmedian => crate::pmedian::solve(&problem, p, opts),
     };
@@ -703,9 +712,9 @@ pub fn plan_with(spec: &Spec, opts: &Options, distances: &dyn Distances) -> Resu
         zones: json!({"type": "FeatureCollection", "features": features}),
         before,
         after,
-        solution: SolverInfo { kind: spec.objective, objective: sol.objective, lower_bound: sol.lower_bound, gap: sol.gap, seconds: sol.seconds, p, distances: distances.kind() },
+        solution: SolverInfo { kind: spec.objective, objective: sol.objective, lower_bound: sol.lower_bound, gap: sol.gap, seconds: sol.seconds, p: sol.open_sites.len(), distances: distances.kind() },
         grid_km,
-        add,
+        add: sol.open_sites.iter().filter(|&&j| j >= schools.len()).count(),
         expanded,
         added_places: added.iter().sum(),
         warnings,

@@ -23,6 +23,7 @@ fn spec() -> Spec {
         villages: vec![],
         expand: None,
         enforce_max: false,
+        add_km: None,
         grid_km: 1.0,
         max_points: 1000,
         candidate_km: 3.0,
@@ -185,4 +186,23 @@ fn the_distances_given_are_the_distances_used() {
     }
     assert!((2.0 * a.before.mean_km - b.before.mean_km).abs() < 0.021);
     assert!(b.warnings.iter().any(|w| w.contains("far from a road")));
+}
+
+#[test]
+fn priced_new_places_let_the_plan_choose_how_many_schools() {
+    let mut s = spec();
+    // free places: both B sites open (CF brings B's far corner nearer)
+    s.add_km = Some(0.0);
+    let cheap = plan(&s, &Options::default()).unwrap();
+    assert_eq!(cheap.add, 2);
+    // dear places: only the one school B's children need (120 places × 100 km each)
+    s.add_km = Some(100.0);
+    let dear = plan(&s, &Options::default()).unwrap();
+    assert_eq!(dear.add, 1);
+    assert_eq!(dear.sites.iter().find(|x| x.id == "CB").unwrap().status, "new");
+    assert!(cheap.after.mean_km < dear.after.mean_km);
+    // an explicit count still wins
+    s.add = Some(1);
+    s.add_km = Some(0.0);
+    assert_eq!(plan(&s, &Options::default()).unwrap().add, 1);
 }

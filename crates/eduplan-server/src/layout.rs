@@ -55,6 +55,9 @@ pub struct LayoutQuery {
     pub enforce_max: Option<bool>,
     /// Road distances from the road network the server was started with (`--roads`).
     pub roads: Option<bool>,
+    /// When `add` is not given: the plan chooses how many new schools, a new place costing
+    /// this many child-km (capacitated facility location).
+    pub add_km: Option<f64>,
 }
 
 fn bad(zh: String, en: String) -> ProjectionError {
@@ -190,6 +193,7 @@ pub async fn solve(store: &Store, q: &LayoutQuery, roads: Option<std::sync::Arc<
         villages,
         expand,
         enforce_max: q.enforce_max.unwrap_or(false),
+        add_km: q.add_km.filter(|k| k.is_finite() && *k >= 0.0),
         grid_km: q.grid_km.unwrap_or(1.0),
         max_points: 150,
         candidate_km: 3.0,
@@ -217,7 +221,7 @@ pub async fn solve(store: &Store, q: &LayoutQuery, roads: Option<std::sync::Arc<
     v["params"] = json!({"add": p.add, "max_km": max_km, "allow_close": q.allow_close.unwrap_or(false), "objective": objective, "grid_km": p.grid_km, "exclude": exclude, "new_capacity": new_capacity,
         "candidates": if candidates.is_some() { if q.candidates.as_deref() == Some("both") { "both" } else { "user" } } else { "grid" },
         "villages": points.iter().filter(|p| p.kind == PointKind::Village).count(), "demand": q.demand.as_deref().unwrap_or("auto"),
-        "expand": steps, "expand_classes": step_classes, "expand_km": q.expand_km.unwrap_or(1.0), "enforce_max": q.enforce_max.unwrap_or(false), "roads": use_roads});
+        "add_km": q.add_km, "expand": steps, "expand_classes": step_classes, "expand_km": q.expand_km.unwrap_or(1.0), "enforce_max": q.enforce_max.unwrap_or(false), "roads": use_roads});
     Ok(v)
 }
 

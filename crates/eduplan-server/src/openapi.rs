@@ -164,7 +164,7 @@ fn findings_paths(obj: &Value) -> Value {
                 {"name": "demand", "in": "query", "schema": {"type": "string", "enum": ["auto", "grid"]}, "description": "auto = the user's villages where a township has any"},
                 {"name": "expand", "in": "query", "schema": {"type": "integer"}, "description": "expansion steps (扩建) an existing school may take"},
                 {"name": "expand_classes", "in": "query", "schema": {"type": "number"}}, {"name": "expand_km", "in": "query", "schema": {"type": "number"}},
-                {"name": "enforce_max", "in": "query", "schema": {"type": "boolean"}}, {"name": "roads", "in": "query", "schema": {"type": "boolean"}, "description": "road distances (server started with --roads)"}],
+                {"name": "enforce_max", "in": "query", "schema": {"type": "boolean"}}, {"name": "add_km", "in": "query", "schema": {"type": "number"}, "description": "without add: the plan chooses how many new schools, a new place costing this many child-km"}, {"name": "roads", "in": "query", "schema": {"type": "boolean"}, "description": "road distances (server started with --roads)"}],
             "responses": ok("{stage, year, sites, demand, zones, before, after, solution, expanded, added_places, warnings, params}", obj.clone())}},
         "/api/scenarios": {"get": {"summary": "projection scenarios: the built-in 基准 and the saved ones, with every parameter", "responses": ok("[scenario]", obj.clone())}},
         "/api/scenarios/{name}": {

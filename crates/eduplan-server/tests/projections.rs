@@ -307,6 +307,16 @@ async fn the_users_sites_villages_and_expansions_shape_the_plan() {
         assert!(site["cost"].as_f64().unwrap() > 0.0);
     }
     assert_eq!(x["added_places"].as_f64().unwrap(), x["sites"].as_array().unwrap().iter().map(|s| s["added_places"].as_f64().unwrap()).sum::<f64>());
+    // priced new places: free ones open more schools than dear ones, and the answer says so
+    let (s, cheap, _) = call(&app, "GET", "/api/layout?year=2029&candidates=grid&demand=grid&add_km=0", &admin, None).await;
+    assert_eq!(s, StatusCode::OK, "{}", cheap["error"]);
+    let (_, dear, _) = call(&app, "GET", "/api/layout?year=2029&candidates=grid&demand=grid&add_km=50", &admin, None).await;
+    let opened = |v: &Value| v["sites"].as_array().unwrap().iter().filter(|x| x["status"] == "new").count() as u64;
+    assert_eq!((cheap["params"]["add"].as_u64(), dear["params"]["add"].as_u64()), (Some(opened(&cheap)), Some(opened(&dear))));
+    assert!(opened(&cheap) > opened(&dear), "{} vs {}", opened(&cheap), opened(&dear));
+    assert_eq!(cheap["after"]["place_gap"], 0.0);
+    assert_eq!(dear["after"]["place_gap"], 0.0);
+    assert_eq!(cheap["params"]["add_km"], 0.0);
     // an imposed limit nobody can keep is refused with the reason; roads need a road network
     let (s, e, _) = call(&app, "GET", "/api/layout?year=2029&enforce_max=true&max_km=0.3", &admin, None).await;
     assert_eq!(s, StatusCode::BAD_REQUEST, "{e}");

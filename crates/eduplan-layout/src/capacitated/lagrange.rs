@@ -131,7 +131,7 @@ pub(crate) fn bound(
     core: &Core,
     q: &[f64],
     caps: &[CapFn],
-    p: usize,
+    p: Option<usize>,
     mut ub: f64,
     mut lambda: Vec<f64>,
     max_iter: usize,
@@ -163,11 +163,17 @@ pub(crate) fn bound(
         }
         let mut sel: Vec<usize> = (0..m).filter(|&j| core.fixed[j]).collect();
         let mut free: Vec<usize> = (0..m).filter(|&j| !core.fixed[j]).collect();
-        let need = p - sel.len();
-        if need > 0 && need < free.len() {
-            free.select_nth_unstable_by(need - 1, |&a, &b| rho[a].total_cmp(&rho[b]).then(a.cmp(&b)));
+        match p {
+            Some(p) => {
+                let need = p - sel.len();
+                if need > 0 && need < free.len() {
+                    free.select_nth_unstable_by(need - 1, |&a, &b| rho[a].total_cmp(&rho[b]).then(a.cmp(&b)));
+                }
+                sel.extend_from_slice(&free[..need]);
+            }
+            // facility location: any number of sites, so every site that lowers the bound
+            None => sel.extend(free.iter().filter(|&&j| rho[j] < 0.0)),
         }
-        sel.extend_from_slice(&free[..need]);
         let value: f64 = lambda.iter().sum::<f64>() + sel.iter().map(|&j| rho[j]).sum::<f64>();
         if it % 10 == 5 {
             ub = ub.min(heuristic(&sel));

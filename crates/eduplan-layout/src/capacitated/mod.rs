@@ -107,7 +107,7 @@ pub fn solve(problem: &Problem, p: usize, opts: &Options) -> Result<Solution, Er
         }
         c
     };
-    let (mut lb, lambda1) = lagrange::bound(&core, q, &caps, p, best.cost, lambda0.clone(), 600, 2.0, 100, deadline, &mut heur);
+    let (mut lb, lambda1) = lagrange::bound(&core, q, &caps, Some(p), best.cost, lambda0.clone(), 600, 2.0, 100, deadline, &mut heur);
     if dbg {
         eprintln!("heur: {n_eval} evaluations {t_eval:.2}s, {n_deep} deep {t_deep:.2}s");
     }
@@ -159,7 +159,7 @@ pub fn solve(problem: &Problem, p: usize, opts: &Options) -> Result<Solution, Er
             c
         };
         // from the first pass's best multipliers, with a smaller step, while the bound rises
-        lb = lb.max(lagrange::bound(&core, q, &caps, p, best.cost, lambda1, 3000, 0.5, 60, deadline, &mut heur).0);
+        lb = lb.max(lagrange::bound(&core, q, &caps, Some(p), best.cost, lambda1, 3000, 0.5, 60, deadline, &mut heur).0);
         if let Some(t) = lag_best {
             if t.cost < best.cost - 1e-9 {
                 best = t;
@@ -199,6 +199,67 @@ fn evaluate(asg: &Assigner, med: &[usize], target: f64) -> (Assignment, f64) {
     }
     let u = asg.assign(med);
     (if u.cost < t.cost { u } else { t }, lp)
+}
+
+/// Capacitated facility location with single sourcing (容量约束选址): like [`solve`], but the
+/// number of open sites is the plan's choice, traded against the sites' opening costs
+/// ([`crate::Site::cost`]: what building there costs, in the objective's unit).
+///
+/// Open-site counts are tried upward from the fewest whose capacities can hold the demand,
+/// each solved by [`solve`] with a share of the effort, until two counts in a row are worse
+/// than the best; the lower bound is the Lagrangian relaxation with any number of sites open
+/// (every site whose knapsack value is negative), which is valid whatever the count.
+pub fn solve_free(problem: &Problem, opts: &Options) -> Result<Solution, Error> {
+    problem.check(None)?;
+    let start = Instant::now();
+    let deadline = start + Duration::from_secs_f64(opts.time_limit.max(0.0));
+    let core = Core::new(problem);
+    let q = problem.demand();
+    let caps: Vec<CapFn> = problem.sites.iter().map(|s| CapFn::new(s, core.big)).collect();
+    let total: f64 = q.iter().sum();
+    let fixed = problem.fixed_sites();
+    // the fewest sites that can hold the demand: the fixed ones, then the largest others
+    let mut room: f64 = fixed.iter().map(|&j| caps[j].max_capacity()).sum();
+    let mut others: Vec<f64> = (0..core.m).filter(|j| !core.fixed[*j]).map(|j| caps[j].max_capacity()).collect();
+    others.sort_by(|a, b| b.total_cmp(a));
+    let mut p_min = fixed.len().max(1);
+    for c in others.iter().take(p_min - fixed.len()) {
+        room += c;
+    }
+    let mut rest = others.iter().skip(p_min - fixed.len());
+    while room + 1e-9 < total {
+        match rest.next() {
+            Some(c) => {
+                room += c;
+                p_min += 1;
+            }
+            None => return Err(Error::Invalid(format!("total demand {total} exceeds the capacity of all sites (学位不足)"))),
+        }
+    }
+    let share = Options { seed: opts.seed, time_limit: opts.time_limit / 4.0, effort: (opts.effort / 2).max(2) };
+    let mut best: Option<Solution> = None;
+    let mut worse = 0;
+    for p in p_min..=core.m {
+        if Instant::now() > deadline {
+            break;
+        }
+        let s = solve(problem, p, &share)?;
+        if best.as_ref().is_none_or(|b| s.objective < b.objective - 1e-9 * b.objective.abs().max(1.0)) {
+            best = Some(s);
+            worse = 0;
+        } else {
+            worse += 1;
+            if worse >= 2 {
+                break;
+            }
+        }
+    }
+    let best = best.expect("at least one count was solved");
+    let asg = Assigner { core: &core, q, caps: &caps };
+    let lambda0: Vec<f64> = (0..core.n).map(|i| core.cost(i, best.assignment[i])).collect();
+    let mut heur = |sites: &[usize]| -> f64 { if sites.is_empty() { f64::INFINITY } else { evaluate(&asg, sites, f64::INFINITY).0.cost } };
+    let (lb, _) = lagrange::bound(&core, q, &caps, None, best.objective, lambda0, 600 + 50 * opts.effort, 2.0, 150, deadline, &mut heur);
+    Ok(Solution::new(best.objective, core.round_bound(lb).min(best.objective), best.open_sites, best.assignment, start))
 }
 
 /// One iterated-local-search walk: replace one or two medians by sites near a random client
