@@ -1046,20 +1046,12 @@ fn road_network(pbf: &std::path::Path, db: &str) -> Result<std::sync::Arc<dyn ed
 
 async fn points_cmd(store: &Store, cmd: PointsCmd) -> Result<()> {
     use eduplan_core::layout::PointKind;
-    // the county: the one named, else the data's first (a six-digit code not ending in 00)
+    // the county: the one named, else the data's first
     async fn county(store: &Store, region: Option<String>) -> Result<String> {
-        if let Some(r) = region {
-            return Ok(r);
+        match region {
+            Some(r) => Ok(r),
+            None => store.counties().await?.into_iter().next().context("数据中没有县 / no county in the data"),
         }
-        let years = store.years().await?;
-        let Some(&y) = years.last() else { bail!("还没有任何学年的数据 / no school year stored yet") };
-        let data = store.stored(&[y]).await?;
-        let mut codes: Vec<String> = data.values().flat_map(|(_, d)| {
-            let t = d.table(eduplan_core::schema::SheetKind::Regions);
-            t.rows.iter().map(|r| t.get(r, "code").display()).collect::<Vec<_>>()
-        }).filter(|c| c.len() == 6 && !c.ends_with("00")).collect();
-        codes.sort();
-        codes.into_iter().next().context("数据中没有县 / no county in the data")
     }
     match cmd {
         PointsCmd::List { region, format } => {

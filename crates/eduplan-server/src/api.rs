@@ -49,7 +49,7 @@ pub async fn me(u: AuthUser) -> Json<J> {
     Json(user_json(&u.user))
 }
 
-pub(crate) async fn version_for(st: &AppState, year: Option<i32>) -> ApiResult<(i32, i64)> {
+async fn version_for(st: &AppState, year: Option<i32>) -> ApiResult<(i32, i64)> {
     let cur = st.store.current_versions().await?;
     let v = match year {
         Some(y) => cur.into_iter().find(|v| v.year == y),

@@ -240,13 +240,7 @@ async fn points_county(st: &AppState, u: &AuthUser, region: Option<String>) -> A
     if let Some(r) = scoped.region.filter(|r| !r.is_empty()) {
         return Ok(r);
     }
-    // the data's first county: a six-digit code that is neither a city (…00) nor a province
-    let years = st.store.years().await?;
-    let Some(&base) = years.last() else { return Err(ApiError::bad_request("还没有任何学年的数据", "no school year stored yet")) };
-    let (_, vid) = crate::api::version_for(st, Some(base)).await?;
-    let q = st.store.sql("SELECT code FROM regions WHERE version_id = $1 ORDER BY code");
-    let rows = sqlx::query(&q).bind(vid).fetch_all(st.store.pool()).await.map_err(ApiError::internal)?;
-    let county = rows.iter().map(|r| sqlx::Row::get::<String, _>(r, 0)).find(|c| c.len() == 6 && !c.ends_with("00"));
+    let county = st.store.counties().await?.into_iter().next();
     county.ok_or_else(|| ApiError::bad_request("数据中没有县", "no county in the data"))
 }
 

@@ -114,6 +114,14 @@ impl Store {
         Ok(self.current_versions().await?.iter().map(|v| v.year).collect())
     }
 
+    /// The counties (区县: six-digit codes not ending in 00) of the latest school year, by code.
+    pub async fn counties(&self) -> Result<Vec<String>> {
+        let Some(v) = self.current_versions().await?.into_iter().max_by_key(|v| v.year) else { return Ok(Vec::new()) };
+        let q = self.sql("SELECT code FROM regions WHERE version_id = $1 ORDER BY code");
+        let rows: Vec<sqlx::any::AnyRow> = sqlx::query(&q).bind(v.id).fetch_all(&self.pool).await?;
+        Ok(rows.iter().map(|r| sqlx::Row::get::<String, _>(r, 0)).filter(|c| c.len() == 6 && !c.ends_with("00")).collect())
+    }
+
     /// The version id of a year's current version.
     pub async fn current_version_id(&self, year: i32) -> Result<Option<i64>> {
         Ok(self.current_versions().await?.into_iter().find(|v| v.year == year).map(|v| v.id))
