@@ -237,11 +237,12 @@ pub async fn get(State(st): State<AppState>, u: AuthUser, Query(q): Query<Layout
 /// user's own, else the data's first.
 async fn points_county(st: &AppState, u: &AuthUser, region: Option<String>) -> ApiResult<String> {
     let scoped = crate::projections::check_scope(u, Request { region, ..Default::default() })?;
-    if let Some(r) = scoped.region.filter(|r| !r.is_empty()) {
-        return Ok(r);
+    let counties = st.store.counties().await?;
+    match scoped.region.filter(|r| !r.is_empty()) {
+        Some(r) if counties.contains(&r) => Ok(r),
+        Some(r) => Err(ApiError::bad_request(format!("区划 {r} 不是数据中的县"), format!("{r} is not a county of the data"))),
+        None => counties.into_iter().next().ok_or_else(|| ApiError::bad_request("数据中没有县", "no county in the data")),
     }
-    let county = st.store.counties().await?.into_iter().next();
-    county.ok_or_else(|| ApiError::bad_request("数据中没有县", "no county in the data"))
 }
 
 /// Query of the points endpoints.

@@ -370,4 +370,6 @@ async fn a_regional_planner_plans_and_places_points_in_their_own_county_only() {
     assert_eq!((l["region"].as_str(), l["points"].as_array().unwrap().len()), (Some(first.as_str()), 0));
     let (_, l, _) = call(&app, "GET", &format!("/api/layout/points?region={second}"), &admin, None).await;
     assert_eq!(l["points"].as_array().unwrap().len(), 1);
+    let (s, _, _) = call(&app, "POST", "/api/layout/points", &admin, Some(json!({"county": "999999", "kind": "site", "name": "无此县", "lon": 115.0, "lat": 27.0}))).await;
+    assert_eq!(s, StatusCode::BAD_REQUEST, "a county not in the data");
 }
