@@ -115,11 +115,8 @@ function filenameFrom(res, fallback) {
   return fallback
 }
 
-/** GET a file with the auth header and save it through an object URL. */
-export async function download(path, params, fallbackName) {
-  const res = await request(path, { params, raw: true })
-  const blob = await res.blob()
-  const name = filenameFrom(res, fallbackName)
+/** Saves a blob as a file through an object URL. */
+export function saveBlob(blob, name) {
   const url = URL.createObjectURL(blob)
   const a = document.createElement('a')
   a.href = url
@@ -128,6 +125,14 @@ export async function download(path, params, fallbackName) {
   a.click()
   a.remove()
   setTimeout(() => URL.revokeObjectURL(url), 10000)
+}
+
+/** GET a file with the auth header and save it through an object URL. */
+export async function download(path, params, fallbackName) {
+  const res = await request(path, { params, raw: true })
+  const blob = await res.blob()
+  const name = filenameFrom(res, fallbackName)
+  saveBlob(blob, name)
   ElMessage({ type: 'success', message: `${lang.value === 'en' ? 'Downloaded' : '已下载'} ${name}` })
   return name
 }

@@ -1,6 +1,6 @@
 // 布局 (school network planning): the GET /api/layout call, its query, the stages and their default
 // 最远上学距离, site status labels and small helpers shared by the page and its components.
-import { api } from './api.js'
+import { api, saveBlob } from './api.js'
 import { lang } from './i18n.js'
 
 /** The stages the solver plans, in toolbar order (小学 is the default). */
@@ -314,14 +314,6 @@ export function pointTemplateCsv() {
 
 /** Saves the template (client-side, no request). */
 export function downloadPointTemplate(name = '校址与村庄模板.csv') {
-  const blob = new Blob([pointTemplateCsv()], { type: 'text/csv;charset=utf-8' })
-  const url = URL.createObjectURL(blob)
-  const a = document.createElement('a')
-  a.href = url
-  a.download = name
-  document.body.appendChild(a)
-  a.click()
-  a.remove()
-  setTimeout(() => URL.revokeObjectURL(url), 10000)
+  saveBlob(new Blob([pointTemplateCsv()], { type: 'text/csv;charset=utf-8' }), name)
   return name
 }

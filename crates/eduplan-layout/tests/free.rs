@@ -10,7 +10,7 @@ fn instance(seed: u64) -> Problem {
     let (n, m) = (7, 5);
     let pts: Vec<(f64, f64)> = (0..n).map(|_| (r.random_range(0..30) as f64, r.random_range(0..30) as f64)).collect();
     let sites: Vec<(f64, f64)> = (0..m).map(|_| (r.random_range(0..30) as f64, r.random_range(0..30) as f64)).collect();
-    let dist = DistMatrix::from_fn(n, m, |i, j| ((pts[i].0 - sites[j].0).abs() + (pts[i].1 - sites[j].1).abs()));
+    let dist = DistMatrix::from_fn(n, m, |i, j| (pts[i].0 - sites[j].0).abs() + (pts[i].1 - sites[j].1).abs());
     let weights: Vec<f64> = (0..n).map(|_| r.random_range(1..=5) as f64).collect();
     let sites = (0..m)
         .map(|j| Site { kind: if j == 0 && seed % 3 == 0 { SiteKind::Fixed } else { SiteKind::Candidate }, cost: r.random_range(5..=60) as f64, capacity: Some(r.random_range(8..=18) as f64), expansions: vec![] })

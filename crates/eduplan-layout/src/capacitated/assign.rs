@@ -179,6 +179,22 @@ impl Assigner<'_> {
         (best, lb)
     }
 
+    /// What bounds a move's gain: per client, `push` = its best other median's distance minus
+    /// its own (a move changes its distance by at least this); per median, `save` = what it
+    /// pays for capacity above an empty school (a load decrease saves at most this).
+    fn push_save(&self, s: &Assignment) -> (Vec<f64>, Vec<f64>) {
+        let p = s.medians.len();
+        let save = (0..p).map(|k| self.caps[s.medians[k]].cost(s.load[k]) - self.caps[s.medians[k]].cost(0.0)).collect();
+        let push = (0..self.core.n)
+            .map(|u| {
+                let k1 = s.a[u];
+                let alt = (0..p).filter(|&k| k != k1).map(|k| self.core.cost(u, s.medians[k])).fold(f64::INFINITY, f64::min);
+                alt - self.core.cost(u, s.medians[k1])
+            })
+            .collect();
+        (push, save)
+    }
+
     /// One improving ejection chain, applied; false if none exists.
     fn eject(&self, s: &mut Assignment) -> bool {
         let n = self.core.n;
@@ -190,17 +206,10 @@ impl Assigner<'_> {
         }
         let cap = |k: usize, l: f64| self.caps[s.medians[k]].cost(l);
         // Pruning (exact): a chain changes distances by dc = d1 + c(u,k2) − c(u,k1) ≥ d1 +
-        // push(u), push(u) = (u's best other median) − c(u,k1); capacity costs cannot fall by
-        // more than what k0 and k1 pay now above an empty school (`save`). With many medians
-        // (a county's schools) most (i, k1) pairs are ruled out without looking at k1's clients.
-        let save: Vec<f64> = (0..p).map(|k| cap(k, s.load[k]) - cap(k, 0.0)).collect();
-        let push: Vec<f64> = (0..n)
-            .map(|u| {
-                let k1 = s.a[u];
-                let alt = (0..p).filter(|&k| k != k1).map(|k| self.core.cost(u, s.medians[k])).fold(f64::INFINITY, f64::min);
-                alt - self.core.cost(u, s.medians[k1])
-            })
-            .collect();
+        // push(u); capacity costs cannot fall by more than `save` of k0 and k1. With many
+        // medians (a county's schools) most (i, k1) pairs are ruled out without looking at k1's
+        // clients.
+        let (push, save) = self.push_save(s);
         let best_push: Vec<f64> = members.iter().map(|m| m.iter().map(|&u| push[u]).fold(f64::INFINITY, f64::min)).collect();
         for i in 0..n {
             let k0 = s.a[i];
@@ -302,15 +311,7 @@ impl Assigner<'_> {
             // costs by at least −(what the two medians pay above empty); pairs that cannot gain
             // are skipped. Values are from the start of the pass: a pass without moves checks
             // every pair exactly, so the descent still ends in a swap-local optimum.
-            let cap = |k: usize, l: f64| self.caps[s.medians[k]].cost(l);
-            let save: Vec<f64> = (0..p).map(|k| cap(k, s.load[k]) - cap(k, 0.0)).collect();
-            let push: Vec<f64> = (0..n)
-                .map(|u| {
-                    let k1 = s.a[u];
-                    let alt = (0..p).filter(|&k| k != k1).map(|k| self.core.cost(u, s.medians[k])).fold(f64::INFINITY, f64::min);
-                    alt - self.core.cost(u, s.medians[k1])
-                })
-                .collect();
+            let (push, save) = self.push_save(s);
             for i in 0..n {
                 for u in i + 1..n {
                     let (ki, ku) = (s.a[i], s.a[u]);
