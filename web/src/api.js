@@ -40,6 +40,14 @@ export function errorText(err) {
   return String(err)
 }
 
+/** A warning of an answer in the user's language: "中文 / English" or {message_zh, message_en}. */
+export function warningText(w) {
+  if (w && typeof w === 'object') return lang.value === 'en' ? (w.message_en || w.message_zh || JSON.stringify(w)) : (w.message_zh || w.message_en || JSON.stringify(w))
+  const parts = String(w).split(' / ')
+  if (parts.length === 2) return lang.value === 'en' ? parts[1] : parts[0]
+  return String(w)
+}
+
 export function showError(err) {
   ElMessage({ type: 'error', message: errorText(err), grouping: true, duration: 5000 })
 }

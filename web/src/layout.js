@@ -202,14 +202,6 @@ export function extraPlaces(s) {
 
 export const STATUS_TAG = { new: 'danger', closed: 'info', expanded: 'warning', over: 'warning', kept: 'success', unused: 'info' }
 
-/** A warning: a string ("中文 / English" split by language) or { message_zh, message_en }. */
-export function warningText(w) {
-  if (w && typeof w === 'object') return lang.value === 'en' ? (w.message_en || w.message_zh || JSON.stringify(w)) : (w.message_zh || w.message_en || JSON.stringify(w))
-  const parts = String(w).split(' / ')
-  if (parts.length === 2) return lang.value === 'en' ? parts[1] : parts[0]
-  return String(w)
-}
-
 /** Colours of the attendance zones (and of the schools that serve them). */
 export const ZONE_COLORS = [
   '#5470c6', '#91cc75', '#fac858', '#ee6666', '#73c0de', '#3ba272', '#fc8452', '#9a60b4', '#ea7ccc',

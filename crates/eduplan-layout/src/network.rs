@@ -362,11 +362,23 @@ fn township_of(areas: &[Area], p: (f64, f64)) -> Option<usize> {
     areas.iter().position(|a| a.rings.iter().any(|r| inside(r, p)))
 }
 
-/// Demand points: (point, half-cell, weight, township, village name).
-type Demand = (Vec<(f64, f64)>, Vec<(f64, f64)>, Vec<f64>, Vec<String>, Vec<String>);
+/// A demand point before solving.
+#[derive(Debug, Clone)]
+struct Point {
+    /// (lon, lat).
+    xy: (f64, f64),
+    /// Half sizes of its cell in degrees (for the zone polygons).
+    half: (f64, f64),
+    /// Children.
+    children: f64,
+    /// Its township.
+    township: String,
+    /// The village's name; empty for a grid point.
+    name: String,
+}
 
-fn demand_points(spec: &Spec, grid_km: f64, warnings: &mut Vec<String>) -> Demand {
-    let mut out: Demand = Default::default();
+fn demand_points(spec: &Spec, grid_km: f64, warnings: &mut Vec<String>) -> Vec<Point> {
+    let mut out = Vec::new();
     // villages by township (a village outside every boundary is left out, with a warning)
     let mut villages: Vec<Vec<&Village>> = vec![Vec::new(); spec.areas.len()];
     let mut outside = Vec::new();
@@ -392,11 +404,7 @@ fn demand_points(spec: &Spec, grid_km: f64, warnings: &mut Vec<String>) -> Deman
                 let share = if wsum > 0.0 { v.weight.max(0.0) / wsum } else { 1.0 / vs.len() as f64 };
                 let near = vs.iter().filter(|o| o.id != v.id).map(|o| haversine_km(v.lat, v.lon, o.lat, o.lon)).fold(2.0 * grid_km, f64::min).max(0.2);
                 let half = (near / 2.0 / 111.32 / v.lat.to_radians().cos(), near / 2.0 / 110.57);
-                out.0.push((v.lon, v.lat));
-                out.1.push(half);
-                out.2.push(a.children * share);
-                out.3.push(a.code.clone());
-                out.4.push(v.name.clone());
+                out.push(Point { xy: (v.lon, v.lat), half, children: a.children * share, township: a.code.clone(), name: v.name.clone() });
             }
             continue;
         }
@@ -419,11 +427,7 @@ fn demand_points(spec: &Spec, grid_km: f64, warnings: &mut Vec<String>) -> Deman
         let n = pts.len() as f64;
         for (p, k) in pts.into_iter().zip(kernel) {
             let w = if ksum > 0.0 { a.children * (0.9 * k / ksum + 0.1 / n) } else { a.children / n };
-            out.0.push(p);
-            out.1.push(half);
-            out.2.push(w);
-            out.3.push(a.code.clone());
-            out.4.push(String::new());
+            out.push(Point { xy: p, half, children: w, township: a.code.clone(), name: String::new() });
         }
     }
     out
@@ -465,25 +469,20 @@ pub fn plan_with(spec: &Spec, opts: &Options, distances: &dyn Distances) -> Resu
     // ---- demand points ----
     let area_km2: f64 = spec.areas.iter().flat_map(|a| a.rings.iter()).map(|r| ring_km2(r)).sum();
     let grid_km = spec.grid_km.max((area_km2 / spec.max_points.max(1) as f64).sqrt()).max(0.2);
-    let (mut points, mut cells, mut weights, mut township, mut vname) = demand_points(spec, grid_km, &mut warnings);
+    let found = demand_points(spec, grid_km, &mut warnings);
     // one point goes to one school whole (single sourcing): a point heavier than a quarter of a
     // typical school is split into equal points at the same place
     let mut caps: Vec<f64> = spec.schools.iter().map(|s| s.capacity).filter(|c| *c > 0.0).collect();
     caps.sort_by(|a, b| a.total_cmp(b));
     let typical = caps.get(caps.len() / 2).copied().unwrap_or(spec.new_capacity).min(spec.new_capacity).max(1.0);
     let limit = typical / 4.0;
-    let mut split: Demand = Default::default();
-    for i in 0..points.len() {
-        let k = (weights[i] / limit).ceil().max(1.0) as usize;
-        for _ in 0..k {
-            split.0.push(points[i]);
-            split.1.push(cells[i]);
-            split.2.push(weights[i] / k as f64);
-            split.3.push(township[i].clone());
-            split.4.push(vname[i].clone());
-        }
+    let mut demand_pts: Vec<Point> = Vec::new();
+    for pt in found {
+        let k = (pt.children / limit).ceil().max(1.0) as usize;
+        demand_pts.extend(std::iter::repeat_n(Point { children: pt.children / k as f64, ..pt }, k));
     }
-    (points, cells, weights, township, vname) = split;
+    let points: Vec<(f64, f64)> = demand_pts.iter().map(|d| d.xy).collect();
+    let weights: Vec<f64> = demand_pts.iter().map(|d| d.children).collect();
     if points.is_empty() {
         return Err(Error::Invalid("没有生源点（缺少乡镇边界或儿童数）/ no demand points (township boundaries or children missing)".into()));
     }
@@ -680,8 +679,8 @@ pub fn plan_with(spec: &Spec, opts: &Options, distances: &dyn Distances) -> Resu
             id: i,
             lon: p.0,
             lat: p.1,
-            township: township[i].clone(),
-            name: vname[i].clone(),
+            township: demand_pts[i].township.clone(),
+            name: demand_pts[i].name.clone(),
             children: (weights[i] * 10.0).round() / 10.0,
             site_before: site_before[i].map(|j| spec.schools[j].id.clone()),
             site_after: site_id(sol.assignment[i]),
@@ -694,7 +693,7 @@ pub fn plan_with(spec: &Spec, opts: &Options, distances: &dyn Distances) -> Resu
         let polys: Vec<Value> = (0..points.len())
             .filter(|i| sol.assignment[*i] == *j)
             .map(|i| {
-                let ((x, y), (hx, hy)) = (points[i], cells[i]);
+                let ((x, y), (hx, hy)) = (points[i], demand_pts[i].half);
                 json!([[[x - hx, y - hy], [x + hx, y - hy], [x + hx, y + hy], [x - hx, y + hy], [x - hx, y - hy]]])
             })
             .collect();

@@ -84,6 +84,14 @@ pub async fn solve(store: &Store, q: &LayoutQuery, roads: Option<std::sync::Arc<
         "pmedian" => Objective::Pmedian,
         o => return Err(bad(format!("未知目标 {o}（capacitated、pmedian）"), format!("unknown objective {o} (capacitated, pmedian)"))),
     };
+    // every number the user gives must be a finite number ≥ 0 (> 0 for sizes): named if not
+    for (name, v, positive) in [("max_km", q.max_km, true), ("grid_km", q.grid_km, true), ("expand_classes", q.expand_classes, true), ("expand_km", q.expand_km, false), ("add_km", q.add_km, false)] {
+        if let Some(x) = v.filter(|x| !(x.is_finite() && (*x > 0.0 || (!positive && *x == 0.0)))) {
+            let need = if positive { "大于 0" } else { "不小于 0" };
+            let need_en = if positive { "> 0" } else { "≥ 0" };
+            return Err(bad(format!("参数 {name} 应为{need}的数（不是 {x}）"), format!("{name} must be a number {need_en} (not {x})")));
+        }
+    }
     let years = store.years().await?;
     let base = *years.last().ok_or_else(|| bad("还没有任何学年的数据".into(), "no school year stored yet".into()))?;
     let year = q.year.unwrap_or(base + 5);
@@ -178,7 +186,7 @@ pub async fn solve(store: &Store, q: &LayoutQuery, roads: Option<std::sync::Arc<
         Stage::Pri => 6.0,
         _ => 3.0,
     });
-    let expand = (steps > 0).then_some(Expand { steps, step_places: step_classes * class_size, km_per_place: q.expand_km.unwrap_or(1.0).max(0.0) });
+    let expand = (steps > 0).then_some(Expand { steps, step_places: step_classes * class_size, km_per_place: q.expand_km.unwrap_or(1.0) });
     let use_roads = q.roads.unwrap_or(false);
     let distances: std::sync::Arc<dyn Distances> = match (use_roads, roads) {
         (true, Some(r)) => r,
@@ -193,7 +201,7 @@ pub async fn solve(store: &Store, q: &LayoutQuery, roads: Option<std::sync::Arc<
         villages,
         expand,
         enforce_max: q.enforce_max.unwrap_or(false),
-        add_km: q.add_km.filter(|k| k.is_finite() && *k >= 0.0),
+        add_km: q.add_km,
         grid_km: q.grid_km.unwrap_or(1.0),
         max_points: 150,
         candidate_km: 3.0,

@@ -321,6 +321,11 @@ async fn the_users_sites_villages_and_expansions_shape_the_plan() {
     let (s, e, _) = call(&app, "GET", "/api/layout?year=2029&enforce_max=true&max_km=0.3", &admin, None).await;
     assert_eq!(s, StatusCode::BAD_REQUEST, "{e}");
     assert!(e.to_string().contains("0.3 公里"), "{e}");
+    for bad in ["max_km=0", "add_km=-1", "expand_km=-2", "grid_km=-1", "expand_classes=0"] {
+        let (s, e, _) = call(&app, "GET", &format!("/api/layout?year=2029&{bad}"), &admin, None).await;
+        assert_eq!(s, StatusCode::BAD_REQUEST, "{bad}: {e}");
+        assert!(e["error"]["message_en"].as_str().unwrap().contains(bad.split('=').next().unwrap()), "{bad}: {e}");
+    }
     let (s, e, _) = call(&app, "GET", "/api/layout?year=2029&roads=true", &admin, None).await;
     assert_eq!(s, StatusCode::BAD_REQUEST);
     assert!(e.to_string().contains("--roads"), "{e}");

@@ -82,8 +82,6 @@ pub fn solve(problem: &Problem, p: usize, opts: &Options) -> Result<Solution, Er
     let mut seen: Vec<Vec<usize>> = Vec::new();
     let ub0 = best.cost;
     let mut lag_best: Option<Assignment> = None;
-    let (mut n_eval, mut n_deep) = (0usize, 0usize);
-    let (mut t_eval, mut t_deep) = (0.0f64, 0.0f64);
     let mut heur = |sites: &[usize]| -> f64 {
         let mut key = sites.to_vec();
         key.sort_unstable();
@@ -91,15 +89,9 @@ pub fn solve(problem: &Problem, p: usize, opts: &Options) -> Result<Solution, Er
             return f64::INFINITY;
         }
         seen.push(key);
-        let t0 = Instant::now();
         let mut t = evaluate(&asg, sites, f64::INFINITY).0;
-        n_eval += 1;
-        t_eval += t0.elapsed().as_secs_f64();
         if t.cost < ub0 * DEEP_WITHIN {
-            let t0 = Instant::now();
             t = asg.deep(sites, &t, ub0, DEEP_ITERS).0;
-            n_deep += 1;
-            t_deep += t0.elapsed().as_secs_f64();
         }
         let c = t.cost;
         if lag_best.as_ref().is_none_or(|b| c < b.cost) {
@@ -107,10 +99,7 @@ pub fn solve(problem: &Problem, p: usize, opts: &Options) -> Result<Solution, Er
         }
         c
     };
-    let (mut lb, lambda1) = lagrange::bound(&core, q, &caps, Some(p), best.cost, lambda0.clone(), 600, 2.0, 100, deadline, &mut heur);
-    if dbg {
-        eprintln!("heur: {n_eval} evaluations {t_eval:.2}s, {n_deep} deep {t_deep:.2}s");
-    }
+    let (mut lb, lambda1) = lagrange::bound(&core, q, &caps, Some(p), best.cost, lambda0, 600, 2.0, 100, deadline, &mut heur);
     if let Some(mut t) = lag_best.take() {
         median_search(&asg, &mut t, false, deadline);
         if t.cost < best.cost - 1e-9 {
@@ -171,12 +160,6 @@ pub fn solve(problem: &Problem, p: usize, opts: &Options) -> Result<Solution, Er
         }
     }
     lap(&format!("final lb {lb:.1}"), best.cost);
-    if dbg {
-        let (_, lp) = evaluate(&asg, &best.medians, f64::INFINITY);
-        let mut m = best.medians.clone();
-        m.sort();
-        eprintln!("final medians {m:?} transport lp {lp:.2}");
-    }
     let overflow = best.medians.iter().enumerate().any(|(k, &j)| best.load[k] > caps[j].max_capacity() + 1e-9);
     let assignment: Vec<usize> = best.a.iter().map(|&k| best.medians[k]).collect();
     if overflow {
