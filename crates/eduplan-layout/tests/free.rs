@@ -20,6 +20,11 @@ fn instance(seed: u64) -> Problem {
 
 /// Σ opening costs + Σ weight × distance over the best subset and assignment.
 fn brute(p: &Problem) -> f64 {
+    brute_count(p, None)
+}
+
+/// [`brute`] over subsets of `count` sites only, when given.
+fn brute_count(p: &Problem, count: Option<usize>) -> f64 {
     let (n, m) = (p.n(), p.m());
     let mut best = f64::INFINITY;
     for mask in 1u32..(1 << m) {
@@ -27,6 +32,9 @@ fn brute(p: &Problem) -> f64 {
             continue;
         }
         let open: Vec<usize> = (0..m).filter(|j| mask & (1 << j) != 0).collect();
+        if count.is_some_and(|c| open.len() != c) {
+            continue;
+        }
         let fixed: f64 = open.iter().map(|&j| p.sites[j].cost).sum();
         let mut a = vec![0usize; n];
         loop {
@@ -81,4 +89,32 @@ fn the_free_count_reaches_the_brute_force_optimum_with_a_valid_bound() {
         counts.insert(s.open_sites.len());
     }
     assert!(counts.len() >= 2, "the instances differ in how many sites are worth opening: {counts:?}");
+}
+
+/// With the count given (capacitated p-median with opening costs), the solver — its exact
+/// finish by Lagrangian enumeration included — reaches the brute-force optimum and its lower
+/// bound never exceeds it; some instances are proven optimal (bound = objective).
+#[test]
+fn the_given_count_reaches_the_brute_force_optimum_and_bounds_hold() {
+    let mut proven = 0;
+    let mut solved = 0;
+    for seed in 0..24 {
+        let p = instance(seed);
+        let opt = brute_count(&p, Some(2));
+        let got = capacitated::solve(&p, 2, &Options::default());
+        if !opt.is_finite() {
+            assert!(got.is_err(), "seed {seed}: no two sites hold the demand");
+            continue;
+        }
+        let s = got.unwrap();
+        solved += 1;
+        assert!((s.objective - opt).abs() < 1e-6, "seed {seed}: {} vs brute force {opt}", s.objective);
+        assert!(s.lower_bound <= opt + 1e-6, "seed {seed}: bound {} above the optimum {opt}", s.lower_bound);
+        assert_eq!(s.open_sites.len(), 2);
+        if (s.lower_bound - opt).abs() < 1e-6 {
+            proven += 1;
+        }
+    }
+    assert!(solved >= 8, "enough feasible instances: {solved}");
+    assert!(proven >= 1, "the bound closes on some instance: {proven} of {solved}");
 }

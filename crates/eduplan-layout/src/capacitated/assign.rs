@@ -311,9 +311,17 @@ impl Assigner<'_> {
             // costs by at least −(what the two medians pay above empty); pairs that cannot gain
             // are skipped. Values are from the start of the pass: a pass without moves checks
             // every pair exactly, so the descent still ends in a swap-local optimum.
+            // Clients are visited by increasing push, so for each i the partners u that could
+            // gain form a prefix of the rest.
             let (push, save) = self.push_save(s);
-            for i in 0..n {
-                for u in i + 1..n {
+            let max_save = save.iter().fold(0.0f64, |a, &b| a.max(b));
+            let mut by_push: Vec<usize> = (0..n).collect();
+            by_push.sort_by(|&x, &y| push[x].total_cmp(&push[y]).then(x.cmp(&y)));
+            for (x, &i) in by_push.iter().enumerate() {
+                for &u in &by_push[x + 1..] {
+                    if push[i] + push[u] >= 2.0 * max_save + eps {
+                        break;
+                    }
                     let (ki, ku) = (s.a[i], s.a[u]);
                     if ki == ku || push[i] + push[u] >= save[ki] + save[ku] + eps {
                         continue;

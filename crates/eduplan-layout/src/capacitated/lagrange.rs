@@ -31,6 +31,15 @@ impl Knap {
     /// clients it takes.
     pub fn solve(&mut self, items: &[(usize, f64, f64)], steps: &[(f64, f64)], taken: &mut Vec<usize>) -> f64 {
         taken.clear();
+        self.solve_opt(items, steps, Some(taken))
+    }
+
+    /// The value of [`Knap::solve`] without the clients taken (no table to trace back).
+    pub fn value(&mut self, items: &[(usize, f64, f64)], steps: &[(f64, f64)]) -> f64 {
+        self.solve_opt(items, steps, None)
+    }
+
+    fn solve_opt(&mut self, items: &[(usize, f64, f64)], steps: &[(f64, f64)], mut taken: Option<&mut Vec<usize>>) -> f64 {
         let total_q: f64 = items.iter().map(|x| x.2).sum();
         let mut best_val = f64::INFINITY;
         // The first step whose capacity holds every attractive client needs no knapsack
@@ -40,7 +49,9 @@ impl Knap {
         }
         let tight: Vec<(usize, f64)> = steps.iter().enumerate().filter(|(_, s)| s.0 < total_q).map(|(k, s)| (k, s.0)).collect();
         if tight.is_empty() {
-            taken.extend(items.iter().map(|x| x.0));
+            if let Some(taken) = taken {
+                taken.extend(items.iter().map(|x| x.0));
+            }
             return best_val;
         }
         if self.integral {
@@ -48,6 +59,15 @@ impl Knap {
             let m = items.len();
             self.best.clear();
             self.best.resize(w + 1, 0.0);
+            if taken.is_none() {
+                for &(_, r, q) in items {
+                    let q = q as usize;
+                    for c in (q..=w).rev() {
+                        self.best[c] = self.best[c].min(self.best[c - q] + r);
+                    }
+                }
+                return tight.iter().map(|&(k, cap)| steps[k].1 + self.best[cap as usize]).fold(best_val, f64::min);
+            }
             self.keep.clear();
             self.keep.resize(m * (w + 1), false);
             for (t, &(_, r, q)) in items.iter().enumerate() {
@@ -60,6 +80,7 @@ impl Knap {
                     }
                 }
             }
+            let taken = taken.expect("checked above");
             let mut which = None;
             for &(k, cap) in &tight {
                 let v = steps[k].1 + self.best[cap as usize];
@@ -101,6 +122,7 @@ impl Knap {
                     pick = Some(cap);
                 }
             }
+            let Some(taken) = taken else { return best_val };
             match pick {
                 Some(cap) => {
                     let mut room = cap;
@@ -159,7 +181,7 @@ pub(crate) fn bound(
                     items.push((i, r, q[i]));
                 }
             }
-            rho[j] = core.open_cost[j] + knap.solve(&items, caps[j].steps(), &mut takes[j]);
+            rho[j] = core.open_cost[j] + knap.value(&items, caps[j].steps());
         }
         let mut sel: Vec<usize> = (0..m).filter(|&j| core.fixed[j]).collect();
         let mut free: Vec<usize> = (0..m).filter(|&j| !core.fixed[j]).collect();
@@ -175,6 +197,15 @@ pub(crate) fn bound(
             None => sel.extend(free.iter().filter(|&&j| rho[j] < 0.0)),
         }
         let value: f64 = lambda.iter().sum::<f64>() + sel.iter().map(|&j| rho[j]).sum::<f64>();
+        // the clients each open site takes, for the subgradient
+        for &j in &sel {
+            items.clear();
+            items.extend((0..n).filter_map(|i| {
+                let r = core.cost(i, j) - lambda[i];
+                (r < 0.0).then_some((i, r, q[i]))
+            }));
+            knap.solve(&items, caps[j].steps(), &mut takes[j]);
+        }
         if it % 10 == 5 {
             ub = ub.min(heuristic(&sel));
         }
@@ -215,4 +246,22 @@ pub(crate) fn bound(
         }
     }
     (best, best_lambda)
+}
+
+/// Site values ρ_j (open cost included) of the relaxation at multipliers `lambda`.
+pub(crate) fn site_values(core: &Core, q: &[f64], caps: &[CapFn], lambda: &[f64]) -> Vec<f64> {
+    let mut knap = Knap::new(q, caps);
+    let mut items: Vec<(usize, f64, f64)> = Vec::new();
+    (0..core.m)
+        .map(|j| {
+            items.clear();
+            for i in 0..core.n {
+                let r = core.cost(i, j) - lambda[i];
+                if r < 0.0 {
+                    items.push((i, r, q[i]));
+                }
+            }
+            core.open_cost[j] + knap.value(&items, caps[j].steps())
+        })
+        .collect()
 }

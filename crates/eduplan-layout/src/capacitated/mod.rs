@@ -15,9 +15,14 @@
 //!   site (exact DP for whole-number demands); the relaxation's open sites feed a Lagrangian
 //!   heuristic, and promising median sets get a Lagrangian assignment heuristic
 //!   ([`Assigner::deep`], Fisher, Jaikumar & Van Wassenhove 1986).
+//! - an exact finish ([`enumerate`]): when few median sets have a Lagrangian bound below the
+//!   incumbent, all are checked, which also raises the stated bound;
+//! - re-optimisation of groups of neighbouring medians as subproblems ([`regroup`], POPMUSIC),
+//!   then a double-swap descent ([`pair_swaps`]).
 
 mod assign;
 mod capfn;
+mod enumerate;
 mod lagrange;
 mod transport;
 
@@ -27,7 +32,7 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
 use crate::error::Error;
-use crate::model::{Core, Problem};
+use crate::model::{Core, Problem, Site, SiteKind};
 use crate::solution::{Options, Solution};
 use assign::{Assigner, Assignment};
 use capfn::CapFn;
@@ -52,6 +57,11 @@ const SWAP_CANDIDATES: usize = 8;
 /// Objective: Σ_i w_i · d(i, site) + Σ_{open j} cost_j + expansion steps bought. Capacity use
 /// is [`Problem::demand`]. Returns an error when no plan fits the capacities.
 pub fn solve(problem: &Problem, p: usize, opts: &Options) -> Result<Solution, Error> {
+    solve_with(problem, p, opts, true)
+}
+
+/// [`solve`]; `regroup_too` is false for [`regroup`]'s own subproblems (small by design).
+fn solve_with(problem: &Problem, p: usize, opts: &Options, regroup_too: bool) -> Result<Solution, Error> {
     problem.check(Some(p))?;
     let start = Instant::now();
     let deadline = start + Duration::from_secs_f64(opts.time_limit.max(0.0));
@@ -99,7 +109,8 @@ pub fn solve(problem: &Problem, p: usize, opts: &Options) -> Result<Solution, Er
         }
         c
     };
-    let (mut lb, lambda1) = lagrange::bound(&core, q, &caps, Some(p), best.cost, lambda0, 600, 2.0, 100, deadline, &mut heur);
+    let (iters, patience) = if regroup_too { (600, 100) } else { (SUB_LAGRANGE, SUB_LAGRANGE / 6) };
+    let (mut lb, lambda1) = lagrange::bound(&core, q, &caps, Some(p), best.cost, lambda0, iters, 2.0, patience, deadline, &mut heur);
     if let Some(mut t) = lag_best.take() {
         median_search(&asg, &mut t, false, deadline);
         if t.cost < best.cost - 1e-9 {
@@ -109,6 +120,17 @@ pub fn solve(problem: &Problem, p: usize, opts: &Options) -> Result<Solution, Er
     let proven = |b: &Assignment, lb: f64| core.round_bound(lb) >= b.cost - 1e-9 * b.cost.abs().max(1.0);
     lap(&format!("lagrange lb {lb:.1}"), best.cost);
 
+    if !proven(&best, lb) {
+        let max = if regroup_too { ENUM_SETS } else { ENUM_SETS_SUB };
+        if let Some(l) = finish(&asg, &mut best, &lambda1, p, max, deadline) {
+            lb = lb.max(l);
+        }
+        lap(&format!("enumeration lb {lb:.1}"), best.cost);
+    }
+    if regroup_too && !proven(&best, lb) && p >= 2 * REGROUP {
+        regroup(problem, &asg, &mut best, opts, deadline);
+        lap("regroup", best.cost);
+    }
     // Iterated local search on both cores: two independent walks with their own seeds; the
     // better result wins (ties → first walk), so the answer stays deterministic.
     if !proven(&best, lb) {
@@ -129,11 +151,11 @@ pub fn solve(problem: &Problem, p: usize, opts: &Options) -> Result<Solution, Er
         }
     }
     lap("ils", best.cost);
-    if !proven(&best, lb) {
+    if regroup_too && !proven(&best, lb) {
         pair_swaps(&asg, &mut best, deadline);
         lap("pair swaps", best.cost);
     }
-    if !proven(&best, lb) && Instant::now() < deadline {
+    if regroup_too && !proven(&best, lb) && Instant::now() < deadline {
         let mut lag_best: Option<Assignment> = None;
         let mut seen2: Vec<Vec<usize>> = Vec::new();
         let mut heur = |sites: &[usize]| -> f64 {
@@ -422,4 +444,195 @@ fn median_search(asg: &Assigner, s: &mut Assignment, deep: bool, deadline: Insta
             }
         }
     }
+}
+
+/// Most median sets [`finish`] checks in a solve …
+const ENUM_SETS: usize = 400;
+/// … and in a [`regroup`] subproblem (few clients: each check is cheap).
+const ENUM_SETS_SUB: usize = 1000;
+
+/// Exact finish ([`enumerate`]): when at most `max` median sets have a Lagrangian bound (at
+/// multipliers `lambda`) below the incumbent, checks them all, cheapest first, improving
+/// `best`; returns the lower bound this proves (None when there were too many sets or time
+/// ran out).
+fn finish(asg: &Assigner, best: &mut Assignment, lambda: &[f64], p: usize, max: usize, deadline: Instant) -> Option<f64> {
+    let core = asg.core;
+    let rho = lagrange::site_values(core, asg.q, asg.caps, lambda);
+    let base: f64 = lambda.iter().sum::<f64>() + (0..core.m).filter(|&j| core.fixed[j]).map(|j| rho[j]).sum::<f64>();
+    // a set must be able to cost less than the incumbent: one unit less for whole numbers
+    let below = |c: f64| if core.integral { c - 1.0 + 1e-6 } else { c - 1e-9 * c.abs().max(1.0) };
+    let sets = enumerate::cheap_sets(&rho, &core.fixed, p, base, below(best.cost), max)?;
+    // the least bound among the sets not settled (neither assigned at their bound nor shown
+    // unable to beat the incumbent)
+    let mut open = f64::INFINITY;
+    for (l, med) in sets {
+        if Instant::now() > deadline {
+            return None;
+        }
+        if l >= below(best.cost) {
+            continue;
+        }
+        let (mut t, lp) = evaluate(asg, &med, best.cost);
+        let bound = core.round_bound(l.max(lp));
+        if bound >= best.cost - 1e-9 * best.cost.abs().max(1.0) {
+            continue;
+        }
+        if t.cost >= best.cost {
+            t = asg.deep(&med, &t, best.cost, DEEP_ITERS).0;
+        }
+        if t.cost > bound + 1e-9 * bound.abs().max(1.0) {
+            open = open.min(bound);
+        }
+        if t.cost < best.cost - 1e-9 * best.cost.abs().max(1.0) {
+            *best = t;
+        }
+    }
+    Some(open.min(best.cost))
+}
+
+/// Medians re-optimised together by [`regroup`] …
+const REGROUP: usize = 4;
+/// … with this many neighbouring medians kept open, their clients free to move.
+const NEIGHBOURS: usize = 2;
+/// Subgradient iterations in a [`regroup`] subproblem …
+const SUB_LAGRANGE: usize = 300;
+/// … and its search effort ([`Options::effort`]).
+const SUB_EFFORT: usize = 4;
+
+/// Re-optimises groups of neighbouring medians (POPMUSIC, Taillard & Voss 2002; used for this
+/// problem by Stefanello, de Araújo & Müller 2015). A seed median and the [`REGROUP`] − 1
+/// medians that would serve its clients best, with the sites that would serve their clients
+/// best, and the [`NEIGHBOURS`] other medians nearest to those clients (kept open) with all
+/// their clients, form a small capacitated p-median, solved by the solver itself (where the
+/// exact finish usually applies); its medians replace the group's and the whole set is
+/// reassigned. This moves several medians along a region at once when each move alone is
+/// worse, which swaps cannot (pmedcap16: four medians move and clients shift through a full
+/// neighbour). Seeds are solved two at a time (one per core); a group already tried is not
+/// tried again until the incumbent improves.
+fn regroup(problem: &Problem, asg: &Assigner, best: &mut Assignment, opts: &Options, deadline: Instant) {
+    let p = best.medians.len();
+    let mut checked = vec![false; p];
+    loop {
+        // a seed whose group another unchecked seed already forms is not solved twice
+        let mut groups: Vec<Vec<usize>> = Vec::new();
+        for (k, done) in checked.iter_mut().enumerate() {
+            if !*done {
+                let mut g: Vec<usize> = group_of(asg, best, k).iter().map(|&k| best.medians[k]).collect();
+                g.sort_unstable();
+                if groups.contains(&g) {
+                    *done = true;
+                } else {
+                    groups.push(g);
+                }
+            }
+        }
+        let seeds: Vec<usize> = (0..p).filter(|&k| !checked[k]).take(THREADS).collect();
+        if seeds.is_empty() || Instant::now() > deadline {
+            return;
+        }
+        let incumbent: &Assignment = best;
+        let proposals: Vec<Option<Vec<usize>>> = std::thread::scope(|sc| {
+            let hs: Vec<_> = seeds.iter().map(|&seed| sc.spawn(move || regroup_one(problem, asg, incumbent, seed, opts, deadline))).collect();
+            hs.into_iter().map(|h| h.join().expect("regroup thread panicked")).collect()
+        });
+        let mut improved = false;
+        for (&seed, med) in seeds.iter().zip(proposals) {
+            checked[seed] = true;
+            let Some(med) = med else { continue };
+            let (mut t, lp) = evaluate(asg, &med, best.cost);
+            if lp < best.cost && t.cost >= best.cost {
+                t = asg.deep(&med, &t, best.cost, DEEP_ITERS).0;
+            }
+            median_search(asg, &mut t, false, deadline);
+            if t.cost < best.cost - 1e-9 * best.cost.abs().max(1.0) {
+                *best = t;
+                improved = true;
+                break;
+            }
+        }
+        if improved {
+            checked = vec![false; p];
+        }
+    }
+}
+
+/// [`regroup`]'s group around median `seed`: it and the medians that would serve its clients
+/// best.
+fn group_of(asg: &Assigner, best: &Assignment, seed: usize) -> Vec<usize> {
+    let core = asg.core;
+    let members: Vec<usize> = (0..core.n).filter(|&i| best.a[i] == seed).collect();
+    let mut near: Vec<(f64, usize)> = (0..best.medians.len())
+        .filter(|&k| k != seed)
+        .map(|k| (members.iter().map(|&i| core.cost(i, best.medians[k])).sum::<f64>(), k))
+        .collect();
+    near.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+    let mut group = vec![seed];
+    group.extend(near.iter().take(REGROUP - 1).map(|x| x.1));
+    group
+}
+
+/// The median set [`regroup`]'s subproblem around median `seed` proposes, when it differs from
+/// the incumbent's.
+fn regroup_one(problem: &Problem, asg: &Assigner, best: &Assignment, seed: usize, opts: &Options, deadline: Instant) -> Option<Vec<usize>> {
+    let core = asg.core;
+    let p = best.medians.len();
+    let group = group_of(asg, best, seed);
+    if group.iter().all(|&k| core.fixed[best.medians[k]]) {
+        return None;
+    }
+    let own: Vec<usize> = (0..core.n).filter(|&i| group.contains(&best.a[i])).collect();
+    // the other medians that are the nearest outside the group for most group clients stay
+    // open (fixed) and their clients join the subproblem, so clients can move between them
+    // and the group in both directions
+    let mut votes = vec![0usize; p];
+    for &i in &own {
+        if let Some(k) = (0..p).filter(|k| !group.contains(k)).min_by(|&a, &b| core.cost(i, best.medians[a]).total_cmp(&core.cost(i, best.medians[b])).then(a.cmp(&b))) {
+            votes[k] += 1;
+        }
+    }
+    let mut nb: Vec<usize> = (0..p).filter(|&k| votes[k] > 0).collect();
+    // most votes first
+    nb.sort_by(|&a, &b| votes[b].cmp(&votes[a]).then(a.cmp(&b)));
+    nb.truncate(NEIGHBOURS);
+    let clients: Vec<usize> = (0..core.n).filter(|&i| group.contains(&best.a[i]) || nb.contains(&best.a[i])).collect();
+    let taken: Vec<usize> = (0..p).filter(|k| !group.contains(k)).map(|k| best.medians[k]).collect();
+    let mut sites: Vec<(f64, usize)> = (0..core.m)
+        .filter(|j| !taken.contains(j))
+        .map(|j| (own.iter().map(|&i| core.cost(i, j)).sum::<f64>() + core.open_cost[j], j))
+        .collect();
+    sites.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+    let mut cols: Vec<usize> = sites.iter().take((own.len() * 3 / 2).max(REGROUP + 2)).map(|x| x.1).collect();
+    for &k in &group {
+        if !cols.contains(&best.medians[k]) {
+            cols.push(best.medians[k]);
+        }
+    }
+    let mut sub_sites: Vec<Site> = cols.iter().map(|&j| problem.sites[j].clone()).collect();
+    for &k in &nb {
+        let j = best.medians[k];
+        cols.push(j);
+        sub_sites.push(Site { kind: SiteKind::Fixed, ..problem.sites[j].clone() });
+    }
+    let sub = Problem {
+        weights: clients.iter().map(|&i| problem.weights[i]).collect(),
+        sites: sub_sites,
+        dist: crate::matrix::DistMatrix::from_fn(clients.len(), cols.len(), |a, b| problem.dist.get(clients[a], cols[b])),
+        max_distance: problem.max_distance,
+        demand: problem.demand.as_ref().map(|d| clients.iter().map(|&i| d[i]).collect()),
+    };
+    let left = deadline.saturating_duration_since(Instant::now()).as_secs_f64();
+    let sol = solve_with(&sub, group.len() + nb.len(), &Options { seed: opts.seed, time_limit: left, effort: SUB_EFFORT }, false).ok()?;
+    let fixed_nb = |j: &usize| nb.iter().any(|&k| best.medians[k] == *j);
+    let chosen: Vec<usize> = sol.open_sites.iter().map(|&s| cols[s]).filter(|j| !fixed_nb(j)).collect();
+    if chosen.len() != group.len() {
+        return None;
+    }
+    let mut med = best.medians.clone();
+    for (&k, &j) in group.iter().zip(&chosen) {
+        med[k] = j;
+    }
+    let (mut a, mut b) = (med.clone(), best.medians.clone());
+    a.sort_unstable();
+    b.sort_unstable();
+    (a != b).then_some(med)
 }
