@@ -39,7 +39,7 @@ impl Knap {
         self.solve_opt(items, steps, None)
     }
 
-    fn solve_opt(&mut self, items: &[(usize, f64, f64)], steps: &[(f64, f64)], mut taken: Option<&mut Vec<usize>>) -> f64 {
+    fn solve_opt(&mut self, items: &[(usize, f64, f64)], steps: &[(f64, f64)], taken: Option<&mut Vec<usize>>) -> f64 {
         let total_q: f64 = items.iter().map(|x| x.2).sum();
         let mut best_val = f64::INFINITY;
         // The first step whose capacity holds every attractive client needs no knapsack
