@@ -9,7 +9,10 @@ capacity demand, so we pass cost[i][j] = floor(dist)/demand[i] to make the objec
 unweighted distance of the OR-Library definition.
 
 Default subset (CBC needs minutes on the larger graphs): pmed1–10 and pmedcap01–05.
-`--all` runs pmed1–40 and pmedcap01–20. Each CBC solve gets --time-limit seconds (default
+`--all` runs pmed1–40 and pmedcap01–20; `--pmed-from A --pmed B --pmedcap 0` runs pmedA–B
+only. On pmed40 (n = 900) building the spopt model takes 23 s and CBC returns no solution
+after 163 s with a 60 s limit (writing and reading the LP file), so `--all` needs hours;
+`--rows FILE` keeps each finished row. Each CBC solve gets --time-limit seconds (default
 60); a solve that stops at the limit is marked "timeout" (objective = best found, if any).
 Our side runs `cargo run --release -p eduplan-layout --example orlib_bench -- --json`.
 
@@ -87,15 +90,29 @@ def ours(names):
     return {(r["kind"], r["instance"]): r for r in rows}
 
 
+def keep(path, row):
+    """Appends a finished row, so a long run that is stopped keeps what it measured."""
+    if path is None:
+        return
+    kind, name, n, p, known, r, val, secs, status = row
+    with open(path, "a") as f:
+        f.write(json.dumps({"kind": kind, "instance": name, "n": n, "p": p, "optimum": known,
+                            "ours": r["objective"], "ours_s": r["seconds"], "ours_gap": r["gap"],
+                            "cbc": val, "cbc_s": secs, "cbc_status": status}) + "\n")
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--all", action="store_true", help="pmed1-40 and pmedcap01-20")
     ap.add_argument("--time-limit", type=float, default=60.0, help="CBC seconds per solve")
     ap.add_argument("--pmed", type=int, default=None, help="pmed1..N (default 10, 40 with --all)")
-    ap.add_argument("--pmedcap", type=int, default=None, help="pmedcap01..N (default 5, 20 with --all)")
+    ap.add_argument("--pmedcap", type=int, default=None, help="pmedcap01..N (default 5, 20 with --all; 0 for none)")
+    ap.add_argument("--pmed-from", type=int, default=1, help="first pmed instance (default 1)")
+    ap.add_argument("--rows", type=Path, default=None, help="append each finished row to this JSON-lines file")
     args = ap.parse_args()
-    pmeds = range(1, (args.pmed or (40 if args.all else 10)) + 1)
-    caps = range(1, (args.pmedcap or (20 if args.all else 5)) + 1)
+    last_pmed = args.pmed if args.pmed is not None else (40 if args.all else 10)
+    pmeds = range(args.pmed_from, last_pmed + 1)
+    caps = range(1, (args.pmedcap if args.pmedcap is not None else (20 if args.all else 5)) + 1)
     names = [f"pmed{k}" for k in pmeds] + [f"pmedcap{k:02d}" for k in caps]
     print(f"# eduplan-layout vs spopt {__import__('spopt').__version__} + CBC (PuLP {pulp.__version__}), "
           f"CBC limit {args.time_limit:.0f} s\n", flush=True)
@@ -117,6 +134,7 @@ def main():
                 m = PCenter.from_cost_matrix(d, p_facilities=p, name=name)
             val, secs, status = solve_spopt(m, args.time_limit)
             rows.append((kind, name, n, p, opt[(kind, name)], mine[(kind, name)], val, secs, status))
+            keep(args.rows, rows[-1])
             print(f"  {kind} {name}: spopt {val} {status} {secs:.1f}s", file=sys.stderr, flush=True)
     for k in caps:
         name = f"pmedcap{k:02d}"
@@ -124,6 +142,7 @@ def main():
         m = PMedian.from_cost_matrix(d / q[:, None], q, p_facilities=p, facility_capacities=np.full(n, cap), name=name)
         val, secs, status = solve_spopt(m, args.time_limit)
         rows.append(("pmedcap", name, n, p, best, mine[("pmedcap", name)], val, secs, status))
+        keep(args.rows, rows[-1])
         print(f"  pmedcap {name}: spopt {val} {status} {secs:.1f}s", file=sys.stderr, flush=True)
 
     print("| kind | instance | n | p | optimum | ours | ours s | ours gap | spopt+CBC | CBC s | CBC status | time ratio CBC/ours |")
