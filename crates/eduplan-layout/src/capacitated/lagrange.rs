@@ -16,6 +16,8 @@ pub(crate) struct Knap {
     /// Exact DP possible.
     integral: bool,
     best: Vec<f64>,
+    /// The DP row before the current item (value-only solves).
+    prev: Vec<f64>,
     keep: Vec<bool>,
 }
 
@@ -24,7 +26,7 @@ impl Knap {
     pub fn new(q: &[f64], caps: &[CapFn]) -> Self {
         let integral = q.iter().all(|v| v.fract() == 0.0)
             && caps.iter().flat_map(|c| c.steps()).all(|s| !s.0.is_finite() || (s.0.fract() == 0.0 && s.0 <= 200_000.0));
-        Knap { integral, best: Vec::new(), keep: Vec::new() }
+        Knap { integral, best: Vec::new(), prev: Vec::new(), keep: Vec::new() }
     }
 
     /// Minimum reduced cost of a site over items (client, reduced cost < 0, demand), with the
@@ -60,10 +62,17 @@ impl Knap {
             self.best.clear();
             self.best.resize(w + 1, 0.0);
             if taken.is_none() {
+                // from a copy of the previous row, so the update has no loop-carried
+                // dependency and vectorises
                 for &(_, r, q) in items {
                     let q = q as usize;
-                    for c in (q..=w).rev() {
-                        self.best[c] = self.best[c].min(self.best[c - q] + r);
+                    if q > w {
+                        continue;
+                    }
+                    self.prev.clear();
+                    self.prev.extend_from_slice(&self.best[..=w - q]);
+                    for (b, &p) in self.best[q..=w].iter_mut().zip(&self.prev) {
+                        *b = b.min(p + r);
                     }
                 }
                 return tight.iter().map(|&(k, cap)| steps[k].1 + self.best[cap as usize]).fold(best_val, f64::min);
@@ -264,4 +273,41 @@ pub(crate) fn site_values(core: &Core, q: &[f64], caps: &[CapFn], lambda: &[f64]
             core.open_cost[j] + knap.value(&items, caps[j].steps())
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rand::{Rng, SeedableRng};
+
+    /// The value-only knapsack, the one that traces back the clients taken, and brute force
+    /// over every subset agree; the clients taken fit and cost that value.
+    #[test]
+    fn knapsack_value_and_trace_back_match_brute_force() {
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(3);
+        for _ in 0..200 {
+            let k = rng.random_range(1..=9);
+            let items: Vec<(usize, f64, f64)> = (0..k).map(|t| (t, -(rng.random_range(1..40) as f64), rng.random_range(1..12) as f64)).collect();
+            // a capacity, then one expansion step of 6 more places for 5
+            let cap = rng.random_range(5..30) as f64;
+            let steps = [(cap, 0.0), (cap + 6.0, 5.0)];
+            let mut brute = f64::INFINITY;
+            for mask in 0u32..(1 << k) {
+                let (q, r): (f64, f64) = (0..k).filter(|t| mask & (1 << t) != 0).fold((0.0, 0.0), |a, t| (a.0 + items[t].2, a.1 + items[t].1));
+                if let Some(&(_, cost)) = steps.iter().find(|s| q <= s.0) {
+                    brute = brute.min(r + cost);
+                }
+            }
+            let mut knap = Knap { integral: true, best: Vec::new(), prev: Vec::new(), keep: Vec::new() };
+            let mut taken = Vec::new();
+            let traced = knap.solve(&items, &steps, &mut taken);
+            let value = knap.value(&items, &steps);
+            assert_eq!(value, brute);
+            assert_eq!(traced, brute);
+            let q: f64 = taken.iter().map(|&i| items[i].2).sum();
+            let r: f64 = taken.iter().map(|&i| items[i].1).sum();
+            let cost = steps.iter().find(|s| q <= s.0).expect("the clients taken fit").1;
+            assert_eq!(r + cost, brute);
+        }
+    }
 }
