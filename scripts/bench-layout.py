@@ -12,7 +12,8 @@ Default subset (CBC needs minutes on the larger graphs): pmed1–10 and pmedcap0
 `--all` runs pmed1–40 and pmedcap01–20; `--pmed-from A --pmed B --pmedcap 0` runs pmedA–B
 only. On pmed40 (n = 900) building the spopt model takes 23 s and CBC returns no solution
 after 163 s with a 60 s limit (writing and reading the LP file), so `--all` needs hours;
-`--rows FILE` keeps each finished row. Each CBC solve gets --time-limit seconds (default
+`--rows FILE` keeps each finished row and `--resume` (with `--rows`) solves only the instances
+not yet in FILE, then prints the table of all of them: the run can span several sittings. Each CBC solve gets --time-limit seconds (default
 60); a solve that stops at the limit is marked "timeout" (objective = best found, if any).
 Our side runs `cargo run --release -p eduplan-layout --example orlib_bench -- --json`.
 
@@ -92,13 +93,15 @@ def ours(names):
 
 def keep(path, row):
     """Appends a finished row, so a long run that is stopped keeps what it measured."""
-    if path is None:
-        return
-    kind, name, n, p, known, r, val, secs, status = row
-    with open(path, "a") as f:
-        f.write(json.dumps({"kind": kind, "instance": name, "n": n, "p": p, "optimum": known,
-                            "ours": r["objective"], "ours_s": r["seconds"], "ours_gap": r["gap"],
-                            "cbc": val, "cbc_s": secs, "cbc_status": status}) + "\n")
+    if path is not None:
+        with open(path, "a") as f:
+            f.write(json.dumps(row) + "\n")
+
+
+def row(kind, name, n, p, known, r, val, secs, status):
+    return {"kind": kind, "instance": name, "n": n, "p": p, "optimum": known,
+            "ours": r["objective"], "ours_s": r["seconds"], "ours_gap": r["gap"],
+            "cbc": val, "cbc_s": secs, "cbc_status": status}
 
 
 def main():
@@ -109,31 +112,40 @@ def main():
     ap.add_argument("--pmedcap", type=int, default=None, help="pmedcap01..N (default 5, 20 with --all; 0 for none)")
     ap.add_argument("--pmed-from", type=int, default=1, help="first pmed instance (default 1)")
     ap.add_argument("--rows", type=Path, default=None, help="append each finished row to this JSON-lines file")
+    ap.add_argument("--resume", action="store_true",
+                    help="with --rows: keep the rows already in the file, solve only the others, print them all")
     args = ap.parse_args()
     last_pmed = args.pmed if args.pmed is not None else (40 if args.all else 10)
     pmeds = range(args.pmed_from, last_pmed + 1)
     caps = range(1, (args.pmedcap if args.pmedcap is not None else (20 if args.all else 5)) + 1)
+    rows = []
+    if args.resume and args.rows is not None and args.rows.exists():
+        rows = [json.loads(l) for l in open(args.rows) if l.strip()]
+    done = {(r["kind"], r["instance"]) for r in rows}
+    pmeds = [k for k in pmeds if any((kind, f"pmed{k}") not in done for kind in ("pmedian", "pcenter"))]
+    caps = [k for k in caps if ("pmedcap", f"pmedcap{k:02d}") not in done]
     names = [f"pmed{k}" for k in pmeds] + [f"pmedcap{k:02d}" for k in caps]
     print(f"# eduplan-layout vs spopt {__import__('spopt').__version__} + CBC (PuLP {pulp.__version__}), "
           f"CBC limit {args.time_limit:.0f} s\n", flush=True)
-    mine = ours(names)
+    mine = ours(names) if names else {}
     opt = {}
     for f in ("pmedopt.txt", "pcenteropt.txt"):
         for l in open(BENCH / "orlib-pmed" / f):
             a = l.split()
             if len(a) == 2 and a[1].isdigit():
                 opt[(("pmedian" if f == "pmedopt.txt" else "pcenter"), a[0])] = float(a[1])
-    rows = []
     for k in pmeds:
         name = f"pmed{k}"
         n, p, d = read_pmed(BENCH / "orlib-pmed" / f"{name}.txt")
         for kind in ("pmedian", "pcenter"):
+            if (kind, name) in done:
+                continue
             if kind == "pmedian":
                 m = PMedian.from_cost_matrix(d, np.ones(n), p_facilities=p, name=name)
             else:
                 m = PCenter.from_cost_matrix(d, p_facilities=p, name=name)
             val, secs, status = solve_spopt(m, args.time_limit)
-            rows.append((kind, name, n, p, opt[(kind, name)], mine[(kind, name)], val, secs, status))
+            rows.append(row(kind, name, n, p, opt[(kind, name)], mine[(kind, name)], val, secs, status))
             keep(args.rows, rows[-1])
             print(f"  {kind} {name}: spopt {val} {status} {secs:.1f}s", file=sys.stderr, flush=True)
     for k in caps:
@@ -141,28 +153,34 @@ def main():
         n, p, cap, q, d, best = read_pmedcap(BENCH / "orlib-pmedcap" / f"{name}.txt")
         m = PMedian.from_cost_matrix(d / q[:, None], q, p_facilities=p, facility_capacities=np.full(n, cap), name=name)
         val, secs, status = solve_spopt(m, args.time_limit)
-        rows.append(("pmedcap", name, n, p, best, mine[("pmedcap", name)], val, secs, status))
+        rows.append(row("pmedcap", name, n, p, best, mine[("pmedcap", name)], val, secs, status))
         keep(args.rows, rows[-1])
         print(f"  pmedcap {name}: spopt {val} {status} {secs:.1f}s", file=sys.stderr, flush=True)
+    table(rows)
 
+
+def table(rows):
+    order = {"pmedian": 0, "pcenter": 1, "pmedcap": 2}
+    rows = sorted(rows, key=lambda r: (r["kind"] == "pmedcap", int("".join(c for c in r["instance"] if c.isdigit())), order[r["kind"]]))
     print("| kind | instance | n | p | optimum | ours | ours s | ours gap | spopt+CBC | CBC s | CBC status | time ratio CBC/ours |")
     print("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|")
     summary = {}
-    for kind, name, n, p, known, r, val, secs, status in rows:
+    for r in rows:
+        val, secs, known = r["cbc"], r["cbc_s"], r["optimum"]
         v = "–" if val is None else f"{round(val, 3):g}"
-        ratio = secs / max(r["seconds"], 1e-3)
-        print(f"| {kind} | {name} | {n} | {p} | {known:g} | {r['objective']:g} | {r['seconds']:.2f} | "
-              f"{100 * r['gap']:.2f}% | {v} | {secs:.1f} | {status} | {ratio:.0f}× |")
-        s = summary.setdefault(kind, {"count": 0, "ours_opt": 0, "cbc_opt": 0, "cbc_timeouts": 0, "ours_s": 0.0, "cbc_s": 0.0})
+        ratio = secs / max(r["ours_s"], 1e-3)
+        print(f"| {r['kind']} | {r['instance']} | {r['n']} | {r['p']} | {known:g} | {r['ours']:g} | {r['ours_s']:.2f} | "
+              f"{100 * r['ours_gap']:.2f}% | {v} | {secs:.1f} | {r['cbc_status']} | {ratio:.0f}× |")
+        s = summary.setdefault(r["kind"], {"count": 0, "ours_opt": 0, "cbc_opt": 0, "cbc_timeouts": 0, "ours_s": 0.0, "cbc_s": 0.0})
         s["count"] += 1
-        s["ours_opt"] += int(abs(r["objective"] - known) < 1e-6)
+        s["ours_opt"] += int(abs(r["ours"] - known) < 1e-6)
         s["cbc_opt"] += int(val is not None and abs(val - known) < 1e-6)
-        s["cbc_timeouts"] += int(status != "optimal")
-        s["ours_s"] += r["seconds"]
+        s["cbc_timeouts"] += int(r["cbc_status"] != "optimal")
+        s["ours_s"] += r["ours_s"]
         s["cbc_s"] += secs
     print("\n| kind | instances | ours at optimum | CBC at optimum | CBC timeouts | ours total s | CBC total s |")
     print("|---|---:|---:|---:|---:|---:|---:|")
-    for kind, s in summary.items():
+    for kind, s in sorted(summary.items(), key=lambda x: order[x[0]]):
         print(f"| {kind} | {s['count']} | {s['ours_opt']} | {s['cbc_opt']} | {s['cbc_timeouts']} | "
               f"{s['ours_s']:.1f} | {s['cbc_s']:.1f} |")
 
