@@ -114,7 +114,11 @@ def main():
     ap.add_argument("--rows", type=Path, default=None, help="append each finished row to this JSON-lines file")
     ap.add_argument("--resume", action="store_true",
                     help="with --rows: keep the rows already in the file, solve only the others, print them all")
+    ap.add_argument("--print", action="store_true", help="with --rows: print the table of FILE and stop")
     args = ap.parse_args()
+    if args.print:
+        table([json.loads(l) for l in open(args.rows) if l.strip()])
+        return
     last_pmed = args.pmed if args.pmed is not None else (40 if args.all else 10)
     pmeds = range(args.pmed_from, last_pmed + 1)
     caps = range(1, (args.pmedcap if args.pmedcap is not None else (20 if args.all else 5)) + 1)
