@@ -511,22 +511,21 @@ const SUB_EFFORT: usize = 4;
 /// tried again until the incumbent improves.
 fn regroup(problem: &Problem, asg: &Assigner, best: &mut Assignment, opts: &Options, deadline: Instant) {
     let p = best.medians.len();
-    let mut checked = vec![false; p];
+    // the groups (as site sets) tried since the incumbent last improved, and the next seed
+    let mut tried: Vec<Vec<usize>> = Vec::new();
+    let mut next = 0;
     loop {
-        // a seed whose group another unchecked seed already forms is not solved twice
-        let mut groups: Vec<Vec<usize>> = Vec::new();
-        for (k, done) in checked.iter_mut().enumerate() {
-            if !*done {
-                let mut g: Vec<usize> = group_of(asg, best, k).iter().map(|&k| best.medians[k]).collect();
-                g.sort_unstable();
-                if groups.contains(&g) {
-                    *done = true;
-                } else {
-                    groups.push(g);
-                }
+        let mut seeds: Vec<usize> = Vec::new();
+        while seeds.len() < THREADS && next < p {
+            let mut g: Vec<usize> = group_of(asg, best, next).iter().map(|&k| best.medians[k]).collect();
+            g.sort_unstable();
+            // a group of kept schools (all fixed) has nothing to move
+            if !tried.contains(&g) && g.iter().any(|&j| !asg.core.fixed[j]) {
+                tried.push(g);
+                seeds.push(next);
             }
+            next += 1;
         }
-        let seeds: Vec<usize> = (0..p).filter(|&k| !checked[k]).take(THREADS).collect();
         if seeds.is_empty() || Instant::now() > deadline {
             return;
         }
@@ -535,9 +534,7 @@ fn regroup(problem: &Problem, asg: &Assigner, best: &mut Assignment, opts: &Opti
             let hs: Vec<_> = seeds.iter().map(|&seed| sc.spawn(move || regroup_one(problem, asg, incumbent, seed, opts, deadline))).collect();
             hs.into_iter().map(|h| h.join().expect("regroup thread panicked")).collect()
         });
-        let mut improved = false;
-        for (&seed, med) in seeds.iter().zip(proposals) {
-            checked[seed] = true;
+        for med in proposals {
             let Some(med) = med else { continue };
             let (mut t, lp) = evaluate(asg, &med, best.cost);
             if lp < best.cost && t.cost >= best.cost {
@@ -546,12 +543,10 @@ fn regroup(problem: &Problem, asg: &Assigner, best: &mut Assignment, opts: &Opti
             median_search(asg, &mut t, false, deadline);
             if t.cost < best.cost - 1e-9 * best.cost.abs().max(1.0) {
                 *best = t;
-                improved = true;
+                tried.clear();
+                next = 0;
                 break;
             }
-        }
-        if improved {
-            checked = vec![false; p];
         }
     }
 }
@@ -577,9 +572,6 @@ fn regroup_one(problem: &Problem, asg: &Assigner, best: &Assignment, seed: usize
     let core = asg.core;
     let p = best.medians.len();
     let group = group_of(asg, best, seed);
-    if group.iter().all(|&k| core.fixed[best.medians[k]]) {
-        return None;
-    }
     let own: Vec<usize> = (0..core.n).filter(|&i| group.contains(&best.a[i])).collect();
     // the other medians that are the nearest outside the group for most group clients stay
     // open (fixed) and their clients join the subproblem, so clients can move between them
