@@ -183,13 +183,7 @@ pub(crate) fn bound(
     let mut last_rise = 0;
     for it in 0..max_iter {
         for j in 0..m {
-            items.clear();
-            for i in 0..n {
-                let r = core.cost(i, j) - lambda[i];
-                if r < 0.0 {
-                    items.push((i, r, q[i]));
-                }
-            }
+            attractive(core, q, &lambda, j, &mut items);
             rho[j] = core.open_cost[j] + knap.value(&items, caps[j].steps());
         }
         let mut sel: Vec<usize> = (0..m).filter(|&j| core.fixed[j]).collect();
@@ -208,11 +202,7 @@ pub(crate) fn bound(
         let value: f64 = lambda.iter().sum::<f64>() + sel.iter().map(|&j| rho[j]).sum::<f64>();
         // the clients each open site takes, for the subgradient
         for &j in &sel {
-            items.clear();
-            items.extend((0..n).filter_map(|i| {
-                let r = core.cost(i, j) - lambda[i];
-                (r < 0.0).then_some((i, r, q[i]))
-            }));
+            attractive(core, q, &lambda, j, &mut items);
             knap.solve(&items, caps[j].steps(), &mut takes[j]);
         }
         if it % 10 == 5 {
@@ -257,19 +247,23 @@ pub(crate) fn bound(
     (best, best_lambda)
 }
 
+/// The knapsack items of site `j` at multipliers `lambda`: the clients with negative reduced
+/// cost c_ij − λ_i, as (client, reduced cost, demand).
+fn attractive(core: &Core, q: &[f64], lambda: &[f64], j: usize, items: &mut Vec<(usize, f64, f64)>) {
+    items.clear();
+    items.extend((0..core.n).filter_map(|i| {
+        let r = core.cost(i, j) - lambda[i];
+        (r < 0.0).then_some((i, r, q[i]))
+    }));
+}
+
 /// Site values ρ_j (open cost included) of the relaxation at multipliers `lambda`.
 pub(crate) fn site_values(core: &Core, q: &[f64], caps: &[CapFn], lambda: &[f64]) -> Vec<f64> {
     let mut knap = Knap::new(q, caps);
     let mut items: Vec<(usize, f64, f64)> = Vec::new();
     (0..core.m)
         .map(|j| {
-            items.clear();
-            for i in 0..core.n {
-                let r = core.cost(i, j) - lambda[i];
-                if r < 0.0 {
-                    items.push((i, r, q[i]));
-                }
-            }
+            attractive(core, q, lambda, j, &mut items);
             core.open_cost[j] + knap.value(&items, caps[j].steps())
         })
         .collect()
