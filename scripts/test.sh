@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# All of eduplan's tests: the Rust workspace (the store's tests on SQLite and PostgreSQL), then
-# the browser test (playwright-core driving Debian's chromium against a demo server).
-# Needs what .ci/run installs: Node/npm, chromium, PostgreSQL.
+# All of eduplan's tests: the Rust workspace (the store's tests on SQLite and PostgreSQL), the
+# layout's exact MIP (feature highs), then the browser tests (playwright-core driving Debian's
+# chromium against a demo server). Needs what .ci/run installs: Node/npm, chromium, PostgreSQL,
+# cmake, g++ and libclang.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -15,6 +16,13 @@ export EDUPLAN_REQUIRE_PG=1
 echo "== cargo test (PostgreSQL at $EDUPLAN_TEST_PG)"
 cargo build --bin eduplan
 cargo test --workspace
+
+# The exact MIP of the layout is a feature (HiGHS is compiled from source: cmake, g++, libclang):
+# its tests, the CLI's with it, and the demo server of the browser tests built with it.
+echo "== cargo test --features highs (the layout's exact MIP)"
+cargo test -p eduplan-layout --features highs --test mip --test network
+cargo test -p eduplan-cli --features highs --test cli -- exact
+cargo build --bin eduplan --features eduplan-cli/highs
 
 echo "== browser test"
 work=$(mktemp -d)

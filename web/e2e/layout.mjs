@@ -405,6 +405,43 @@ async function main() {
     console.log(`  ${exp.length} schools expanded, ${ans.added_places} places added (${ans.solution.distances})`)
     await shot(page, 'layout-expanded.png')
 
+    step('精确求解 (HiGHS) on the same plan')
+    const heurAns = ans
+    await page.locator('[data-testid="layout-more"]').click()
+    const exactSw = page.locator('[data-testid="layout-exact"]')
+    await exactSw.waitFor({ state: 'visible' })
+    const hint = (await page.locator('[data-testid="layout-exact-hint"]').textContent()).trim()
+    if (!heurAns.exact_available) {
+      // a server built without HiGHS: the switch is greyed out and says why
+      assert((await exactSw.getAttribute('class')).includes('is-disabled'), 'the 精确求解 switch is enabled on a server without HiGHS')
+      assert(hint.includes('HiGHS') || hint.includes('highs'), `the hint does not say why: ${hint}`)
+      console.log('  this server has no HiGHS: the switch is disabled')
+      await page.keyboard.press('Escape')
+    } else {
+      await exactSw.click()
+      const secs = page.locator('[data-testid="layout-exact-seconds"] input')
+      await secs.waitFor({ state: 'visible' })
+      await secs.fill('5')
+      await secs.press('Tab')
+      await page.keyboard.press('Escape')
+      await page.locator('[data-testid="layout-solve"]').click()
+      query = await waitSolved('精确求解', (q) => q.get('exact') === '5' && q.get('expand') === '2')
+      ans = await answerOf(query)
+      const so = ans.solution
+      assert(so.method === 'heuristic+mip', `the answer with exact=5 was solved by ${so.method}`)
+      assert(Array.isArray(so.heuristic) && same(so.heuristic[0], heurAns.solution.objective), `the MIP started from ${JSON.stringify(so.heuristic)}, the heuristic's answer was ${heurAns.solution.objective}`)
+      assert(so.objective <= heurAns.solution.objective + 1e-6, `the MIP's plan ${so.objective} is worse than the heuristic's ${heurAns.solution.objective}`)
+      assert(so.lower_bound >= heurAns.solution.lower_bound - 1e-6, `the MIP's bound ${so.lower_bound} is below the heuristic's ${heurAns.solution.lower_bound}`)
+      await checkShown(ans, '精确求解')
+      const line = page.locator('[data-testid="layout-solver"]')
+      assert((await line.getAttribute('data-method')) === 'heuristic+mip', `the solver line says ${await line.getAttribute('data-method')}`)
+      assert((await line.getAttribute('data-mip-status')) === so.mip_status, `the solver line's MIP status is ${await line.getAttribute('data-mip-status')}, the API ${so.mip_status}`)
+      const tagText = (await page.locator('[data-testid="layout-mip"]').textContent()).trim()
+      assert(tagText.includes(so.gap === 0 ? '已证明最优' : '时限'), `the MIP tag reads "${tagText}" for gap ${so.gap}`)
+      console.log(`  MIP ${so.mip_status}: ${heurAns.solution.objective} → ${so.objective}, bound ${heurAns.solution.lower_bound} → ${so.lower_bound}`)
+      await shot(page, 'layout-exact.png')
+    }
+
     step(`delete 「${TEST_NAME}」 in the panel`)
     await page.locator('[data-testid="layout-points-open"]').click()
     await panel.waitFor({ state: 'visible' })

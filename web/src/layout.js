@@ -47,9 +47,13 @@ const numOrNull = (v) => (isNum(v) ? Number(v) : null)
  * candidates / demand when not auto, expand when > 0 (with expand_classes / expand_km when given),
  * enforce_max / roads when on; add_km (new schools chosen by cost) only when add is empty.
  */
+/** Longest MIP the page asks for, and its default (seconds; the API allows up to 600). */
+export const EXACT_MAX = 300
+export const DEFAULT_EXACT = 30
+
 export function layoutQuery({
   stage, year, scenario, add, maxKm, allowClose, objective, exclude,
-  candidates, demand, expand, expandClasses, expandKm, enforceMax, roads, addKm,
+  candidates, demand, expand, expandClasses, expandKm, enforceMax, roads, addKm, exact,
 }) {
   const q = { stage: stage || DEFAULT_STAGE }
   if (year != null && year !== '') q.year = Number(year)
@@ -69,6 +73,8 @@ export function layoutQuery({
   if (enforceMax) q.enforce_max = 'true'
   if (roads) q.roads = 'true'
   if ((add == null || add === '') && isNum(addKm) && Number(addKm) >= 0) q.add_km = Number(addKm)
+  // 精确求解: the MIP (HiGHS) for at most this many seconds, on servers built with it
+  if (isNum(exact) && Number(exact) > 0) q.exact = Math.min(EXACT_MAX, Number(exact))
   return q
 }
 
@@ -158,7 +164,9 @@ export function normaliseLayout(res) {
       add_km: numOrNull(p.add_km),
       enforce_max: p.enforce_max === true || p.enforce_max === 'true',
       roads: p.roads === true || p.roads === 'true',
+      exact: numOrNull(p.exact),
     },
+    exact_available: r.exact_available === true,
     expanded: numOrNull(r.expanded),
     added_places: numOrNull(r.added_places),
     sites,
@@ -172,6 +180,9 @@ export function normaliseLayout(res) {
       lower_bound: numOrNull(sol.lower_bound),
       gap: numOrNull(sol.gap),
       seconds: numOrNull(sol.seconds),
+      method: sol.method || 'heuristic',
+      mip_status: sol.mip_status || null,
+      heuristic: Array.isArray(sol.heuristic) ? { objective: numOrNull(sol.heuristic[0]), lower_bound: numOrNull(sol.heuristic[1]) } : null,
       distances: sol.distances === 'road' ? 'road' : (sol.distances ? String(sol.distances) : null),
     },
     warnings: Array.isArray(r.warnings) ? r.warnings.filter((w) => w != null && w !== '') : [],

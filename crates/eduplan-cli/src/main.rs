@@ -267,6 +267,11 @@ enum LayoutCmd {
         /// Number of sites to open (default: the file's).
         #[arg(long)]
         p: Option<usize>,
+        /// After the heuristic, prove or improve its answer with the MIP (HiGHS) for at most
+        /// this many seconds (default 60 when given without a value). Needs a build with
+        /// `--features highs`.
+        #[arg(long, num_args = 0..=1, default_missing_value = "60", value_name = "SECONDS")]
+        exact: Option<f64>,
         /// json | table.
         #[arg(long, default_value = "json")]
         format: String,
@@ -330,6 +335,11 @@ enum LayoutCmd {
         /// database.
         #[arg(long)]
         roads: Option<PathBuf>,
+        /// After the heuristic, prove or improve the plan with the MIP (HiGHS) for at most this
+        /// many seconds (精确求解; default 60 when given without a value). Needs a build with
+        /// `--features highs`.
+        #[arg(long, num_args = 0..=1, default_missing_value = "60", value_name = "SECONDS")]
+        exact: Option<f64>,
         /// table | json | geojson (the zones).
         #[arg(long, default_value = "table")]
         format: String,
@@ -1251,12 +1261,20 @@ async fn run(cli: Cli) -> Result<()> {
             println!("{code} {} 已记录（#{}）/ recorded", if e.passed { "达标" } else { "未达标" }, e.id);
             Ok(())
         }
-        Cmd::Layout { cmd: LayoutCmd::Orlib { file, kind, p, format } } => {
+        Cmd::Layout { cmd: LayoutCmd::Orlib { file, kind, p, exact, format } } => {
             let kind: eduplan_layout::Kind = kind.parse()?;
-            let v = eduplan_layout::orlib_json(&file, kind, p)?;
+            if let Some(x) = exact.filter(|x| !(x.is_finite() && *x > 0.0)) {
+                bail!("--exact 应为大于 0 的秒数（不是 {x}）/ --exact must be a number of seconds > 0 (not {x})");
+            }
+            let v = eduplan_layout::orlib_json(&file, kind, p, exact)?;
             match format.as_str() {
                 "json" => println!("{}", serde_json::to_string_pretty(&v)?),
-                "table" => println!("{} {} n={} p={} objective={} lower_bound={} gap={} seconds={}", v["instance"], v["kind"], v["n"], v["p"], v["objective"], v["lower_bound"], v["gap"], v["seconds"]),
+                "table" => {
+                    println!("{} {} n={} p={} objective={} lower_bound={} gap={} seconds={}", v["instance"], v["kind"], v["n"], v["p"], v["objective"], v["lower_bound"], v["gap"], v["seconds"]);
+                    if v.get("mip").is_some() {
+                        println!("heuristic objective={} lower_bound={} seconds={}; mip status={} seconds={}", v["heuristic"]["objective"], v["heuristic"]["lower_bound"], v["heuristic"]["seconds"], v["mip"]["status"], v["mip"]["seconds"]);
+                    }
+                }
                 other => bail!("--format must be json or table (not {other})"),
             }
             Ok(())
@@ -1269,7 +1287,7 @@ async fn run(cli: Cli) -> Result<()> {
             let store = Store::open(&db).await?;
             points_cmd(&store, cmd).await
         }
-        Cmd::Layout { cmd: LayoutCmd::Solve { stage, year, scenario, region, add, max_km, allow_close, objective, exclude, grid_km, candidates, demand, expand, expand_classes, expand_km, enforce_max, add_km, roads, format, out } } => {
+        Cmd::Layout { cmd: LayoutCmd::Solve { stage, year, scenario, region, add, max_km, allow_close, objective, exclude, grid_km, candidates, demand, expand, expand_classes, expand_km, enforce_max, add_km, roads, exact, format, out } } => {
             let store = Store::open(&db).await?;
             let net = roads.as_deref().map(|r| road_network(r, &db)).transpose()?;
             let q = eduplan_server::layout::LayoutQuery {
@@ -1291,6 +1309,7 @@ async fn run(cli: Cli) -> Result<()> {
                 enforce_max: Some(enforce_max),
                 roads: Some(net.is_some()),
                 add_km,
+                exact,
             };
             let v = eduplan_server::layout::solve(&store, &q, net).await?;
             let text = match format.as_str() {
@@ -1304,6 +1323,13 @@ async fn run(cli: Cli) -> Result<()> {
                         v["solution"]["kind"].as_str().unwrap_or(""), v["solution"]["objective"].as_f64().unwrap_or(0.0), v["solution"]["lower_bound"].as_f64().unwrap_or(0.0),
                         v["solution"]["gap"].as_f64().unwrap_or(0.0) * 100.0, v["solution"]["seconds"].as_f64().unwrap_or(0.0)
                     );
+                    if let Some(st) = v["solution"]["mip_status"].as_str() {
+                        let h = &v["solution"]["heuristic"];
+                        s.push_str(&format!(
+                            "精确求解 / MIP (HiGHS): {st} · 启发式 heuristic {:.1} 下界 {:.1}\n",
+                            h[0].as_f64().unwrap_or(0.0), h[1].as_f64().unwrap_or(0.0)
+                        ));
+                    }
                     s.push_str(&format!("{:<16} {:>10} {:>10}\n", "", "现状 before", "方案 after"));
                     for (k, zh) in [("mean_km", "平均距离 km"), ("max_km", "最远距离 km"), ("beyond_limit", "超距儿童"), ("place_gap", "学位缺口"), ("big_classes", "大班额班级")] {
                         s.push_str(&format!("{:<16} {:>10} {:>10}\n", zh, f(&v["before"][k]), f(&v["after"][k])));

@@ -388,3 +388,62 @@ fn layout_with_the_users_points_and_road_distances() {
     let o = eduplan(&db, &["layout", "points", "delete", "site", "A1"]);
     assert!(o.status.success(), "{}", text(&o));
 }
+
+/// `layout orlib --exact`: pmedcap01's optimum (713) proven by the MIP.
+#[cfg(feature = "highs")]
+#[test]
+fn layout_orlib_exact_proves_pmedcap01() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/bench/location/orlib-pmedcap/pmedcap01.txt");
+    let o = eduplan(&dir.path().join("x.db"), &["layout", "orlib", file, "--exact", "60"]);
+    assert!(o.status.success(), "{}", text(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!((v["objective"].as_f64(), v["lower_bound"].as_f64(), v["gap"].as_f64()), (Some(713.0), Some(713.0), Some(0.0)));
+    assert_eq!(v["mip"]["status"], "Optimal");
+    let o = eduplan(&dir.path().join("x.db"), &["layout", "orlib", file, "--exact", "0"]);
+    assert!(!o.status.success() && text(&o).contains("--exact"), "{}", text(&o));
+}
+
+/// `layout solve --exact` on a generated county: the plan goes through the MIP, is no worse than
+/// the heuristic's and its bound no lower; the table says what HiGHS did.
+#[cfg(feature = "highs")]
+#[test]
+fn layout_solve_exact_on_a_generated_county() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("l.db");
+    let gen = dir.path().join("gen");
+    let o = eduplan(&db, &["generate", "--out", gen.to_str().unwrap(), "--years", "2023-2024", "--seed", "5"]);
+    assert!(o.status.success(), "{}", text(&o));
+    let o = eduplan(&db, &["import", gen.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", text(&o));
+    let solve = |extra: &[&str]| -> serde_json::Value {
+        let mut args = vec!["layout", "solve", "--stage", "初中", "--year", "2027", "--format", "json"];
+        args.extend_from_slice(extra);
+        let o = eduplan(&db, &args);
+        assert!(o.status.success(), "{}", text(&o));
+        serde_json::from_slice(&o.stdout).unwrap()
+    };
+    let heur = solve(&[]);
+    let exact = solve(&["--exact", "20"]);
+    assert_eq!(heur["solution"]["method"], "heuristic");
+    assert_eq!(exact["solution"]["method"], "heuristic+mip");
+    assert_eq!(exact["exact_available"], true);
+    let f = |v: &serde_json::Value, k: &str| v["solution"][k].as_f64().unwrap();
+    assert!(f(&exact, "objective") <= f(&heur, "objective") + 1e-6);
+    assert!(f(&exact, "lower_bound") >= f(&heur, "lower_bound") - 1e-6);
+    assert_eq!(exact["solution"]["heuristic"][0].as_f64(), Some(f(&heur, "objective")));
+    assert!(exact["solution"]["mip_status"].is_string());
+    let o = eduplan(&db, &["layout", "solve", "--stage", "初中", "--year", "2027", "--exact", "20"]);
+    assert!(o.status.success() && text(&o).contains("精确求解 / MIP (HiGHS)"), "{}", text(&o));
+}
+
+/// A build without the `highs` feature refuses `--exact` and says how to get it.
+#[cfg(not(feature = "highs"))]
+#[test]
+fn layout_exact_needs_the_highs_feature() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/bench/location/orlib-pmedcap/pmedcap01.txt");
+    let o = eduplan(&dir.path().join("x.db"), &["layout", "orlib", file, "--exact"]);
+    assert!(!o.status.success());
+    assert!(text(&o).contains("--features highs"), "{}", text(&o));
+}

@@ -4,8 +4,10 @@
 //!
 //! ```text
 //! cargo run --release -p eduplan-layout --example orlib_bench -- [--json] [--only pmed1,pmedcap03] [--dir DIR]
-//!     [--effort N] [--seed S]
+//!     [--effort N] [--seed S] [--exact SECONDS]
 //! ```
+//! `--exact` (with `--features highs`) hands each heuristic answer to the MIP for at most
+//! SECONDS and reports both.
 //! `DIR` defaults to `../shared/bench/location` beside the repository.
 
 use std::collections::BTreeMap;
@@ -21,6 +23,17 @@ struct Row {
     p: usize,
     known: f64,
     sol: Solution,
+    /// With `--exact`: the heuristic's objective and bound, HiGHS's status and seconds.
+    mip: Option<(f64, f64, String, f64)>,
+}
+
+/// The MIP after the heuristic (`--exact`), or the heuristic's answer alone.
+#[cfg(feature = "highs")]
+fn exact(prob: &Problem, model: eduplan_layout::mip::Model, sol: Solution, limit: Option<f64>) -> (Solution, Option<(f64, f64, String, f64)>) {
+    let Some(limit) = limit else { return (sol, None) };
+    let started = Instant::now() - std::time::Duration::from_secs_f64(sol.seconds);
+    let (s, r) = eduplan_layout::mip::refine(prob, model, sol, limit, started).expect("MIP");
+    (s, Some((r.heuristic.objective, r.heuristic.lower_bound, r.status, r.mip_seconds)))
 }
 
 fn main() {
@@ -39,6 +52,16 @@ fn main() {
     if let Some(s) = value("--seed").and_then(|v| v.parse().ok()) {
         opts.seed = s;
     }
+    let limit: Option<f64> = value("--exact").and_then(|v| v.parse().ok());
+    #[cfg(not(feature = "highs"))]
+    if limit.is_some() {
+        eprintln!("{}", eduplan_layout::NO_MIP);
+        std::process::exit(2);
+    }
+    #[cfg(not(feature = "highs"))]
+    let exact = |_: &Problem, _: (), sol: Solution, _: Option<f64>| (sol, None);
+    #[cfg(feature = "highs")]
+    use eduplan_layout::mip::Model;
 
     let pmed_dir = dir.join("orlib-pmed");
     let pmedopt = orlib::read_optima(&pmed_dir.join("pmedopt.txt")).expect("pmedopt.txt");
@@ -56,7 +79,12 @@ fn main() {
         let prob = Problem::unweighted(inst.dist.clone());
         for (kind, known) in [("pmedian", pmedopt[&name]), ("pcenter", pcopt[&name])] {
             let sol = if kind == "pmedian" { pmedian::solve(&prob, inst.p, &opts) } else { pcenter::solve(&prob, inst.p, &opts) }.expect("solve");
-            emit(json, &mut rows, Row { instance: name.clone(), kind, n: inst.n, p: inst.p, known, sol });
+            #[cfg(feature = "highs")]
+            let model = if kind == "pmedian" { Model::Pmedian { p: inst.p } } else { Model::Pcenter { p: inst.p } };
+            #[cfg(not(feature = "highs"))]
+            let model = ();
+            let (sol, mip) = exact(&prob, model, sol, limit);
+            emit(json, &mut rows, Row { instance: name.clone(), kind, n: inst.n, p: inst.p, known, sol, mip });
         }
     }
     let cap_dir = dir.join("orlib-pmedcap");
@@ -72,7 +100,12 @@ fn main() {
             s.capacity = Some(inst.capacity);
         }
         let sol = capacitated::solve(&prob, inst.p, &opts).expect("solve");
-        emit(json, &mut rows, Row { instance: name, kind: "pmedcap", n: inst.n, p: inst.p, known: inst.best_known, sol });
+        #[cfg(feature = "highs")]
+        let model = Model::Capacitated { p: inst.p };
+        #[cfg(not(feature = "highs"))]
+        let model = ();
+        let (sol, mip) = exact(&prob, model, sol, limit);
+        emit(json, &mut rows, Row { instance: name, kind: "pmedcap", n: inst.n, p: inst.p, known: inst.best_known, sol, mip });
     }
     if json {
         return;
@@ -80,8 +113,14 @@ fn main() {
     for (kind, title) in [("pmedian", "p-median (pmed1–40)"), ("pcenter", "p-center (pmed1–40)"), ("pmedcap", "capacitated p-median (pmedcap1–20)")] {
         let Some(rs) = rows.get(kind) else { continue };
         println!("\n### {title}\n");
-        println!("| instance | n | p | known optimum | objective | lower bound | gap | % off optimum | seconds |");
-        println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+        let with_mip = rs.iter().any(|r| r.mip.is_some());
+        if with_mip {
+            println!("| instance | n | p | known optimum | heuristic | its bound | heuristic s | MIP status | objective | lower bound | gap | % off optimum | seconds |");
+            println!("|---|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|");
+        } else {
+            println!("| instance | n | p | known optimum | objective | lower bound | gap | % off optimum | seconds |");
+            println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+        }
         let (mut hits, mut proven, mut worst_off, mut worst_gap, mut max_t) = (0, 0, 0.0f64, 0.0f64, 0.0f64);
         for r in rs {
             let off = 100.0 * (r.sol.objective - r.known) / r.known;
@@ -90,13 +129,18 @@ fn main() {
             worst_off = worst_off.max(off);
             worst_gap = worst_gap.max(r.sol.gap);
             max_t = max_t.max(r.sol.seconds);
+            let mip = match &r.mip {
+                Some((h, hb, st, _)) => format!(" {h} | {hb} | {:.2} | {st} |", r.sol.seconds - r.mip.as_ref().map_or(0.0, |m| m.3)),
+                None => String::new(),
+            };
             println!(
-                "| {} | {} | {} | {} | {} | {} | {:.2}% | {:.2}% | {:.2} |",
+                "| {} | {} | {} | {} |{mip} {} | {} | {:.2}% | {:.2}% | {:.2} |",
                 r.instance, r.n, r.p, r.known, r.sol.objective, r.sol.lower_bound, 100.0 * r.sol.gap, off, r.sol.seconds
             );
         }
+        let pad = if with_mip { " | | | |" } else { "" };
         println!(
-            "| **total** | | | | **{hits}/{} optimal** | **{proven} proven** | worst {:.2}% | worst {:.2}% | max {:.2} |",
+            "| **total** | | | |{pad} **{hits}/{} optimal** | **{proven} proven** | worst {:.2}% | worst {:.2}% | max {:.2} |",
             rs.len(),
             100.0 * worst_gap,
             worst_off,
@@ -114,6 +158,8 @@ fn emit(json: bool, rows: &mut BTreeMap<&'static str, Vec<Row>>, r: Row) {
                 "instance": r.instance, "kind": r.kind, "n": r.n, "p": r.p, "known": r.known,
                 "objective": r.sol.objective, "lower_bound": r.sol.lower_bound, "gap": r.sol.gap,
                 "seconds": r.sol.seconds,
+                "heuristic": r.mip.as_ref().map(|m| serde_json::json!({"objective": m.0, "lower_bound": m.1})),
+                "mip": r.mip.as_ref().map(|m| serde_json::json!({"status": m.2, "seconds": m.3})),
             })
         );
     } else {

@@ -57,7 +57,11 @@ impl std::str::FromStr for Kind {
 /// `open_sites` are printed **1-based**, as the files number their vertices; `seconds` is the
 /// wall-clock time including reading the file (and Floyd–Warshall for pmed files). `p`
 /// overrides the file's p. Default solver options (seed 1, 2 s cap).
-pub fn orlib_json(path: &Path, kind: Kind, p: Option<usize>) -> Result<serde_json::Value, Error> {
+///
+/// `exact`: after the heuristic, the MIP (HiGHS, [`crate::mip`]) warm-started from its plan for
+/// at most this many seconds; the JSON then has `heuristic` (its objective, bound, seconds) and
+/// `mip` (status, seconds, size). Without the `highs` feature this is an error.
+pub fn orlib_json(path: &Path, kind: Kind, p: Option<usize>, exact: Option<f64>) -> Result<serde_json::Value, Error> {
     let start = Instant::now();
     let is_cap = orlib::looks_like_pmedcap(path)?;
     let kind = match kind {
@@ -92,6 +96,13 @@ pub fn orlib_json(path: &Path, kind: Kind, p: Option<usize>) -> Result<serde_jso
         Kind::Pcenter => crate::pcenter::solve(&problem, p, &opts)?,
         _ => crate::capacitated::solve(&problem, p, &opts)?,
     };
+    let (sol, mip) = match exact {
+        None => (sol, None),
+        Some(limit) => {
+            let (s, report) = exact_refine(&problem, kind, p, sol, limit, start)?;
+            (s, Some(report))
+        }
+    };
     let mut v = json!({
         "instance": name,
         "kind": kind.as_str(),
@@ -103,6 +114,10 @@ pub fn orlib_json(path: &Path, kind: Kind, p: Option<usize>) -> Result<serde_jso
         "open_sites": sol.open_sites.iter().map(|j| j + 1).collect::<Vec<_>>(),
         "seconds": start.elapsed().as_secs_f64(),
     });
+    if let (Some(m), Some(obj)) = (mip, v.as_object_mut()) {
+        obj.insert("heuristic".into(), json!({"objective": m.0, "lower_bound": m.1, "seconds": m.2}));
+        obj.insert("mip".into(), m.3);
+    }
     if let (Some(b), Some(obj)) = (best_known, v.as_object_mut()) {
         if kind == Kind::Pmedcap && p == file_p {
             obj.insert("best_known".into(), json!(b));
@@ -110,3 +125,28 @@ pub fn orlib_json(path: &Path, kind: Kind, p: Option<usize>) -> Result<serde_jso
     }
     Ok(v)
 }
+
+/// The heuristic's (objective, bound, seconds) and the MIP's account, for the JSON.
+type MipSummary = (f64, f64, f64, serde_json::Value);
+
+#[cfg(feature = "highs")]
+fn exact_refine(problem: &Problem, kind: Kind, p: usize, sol: Solution, limit: f64, start: Instant) -> Result<(Solution, MipSummary), Error> {
+    use crate::mip::{refine, Model};
+    let model = match kind {
+        Kind::Pmedian => Model::Pmedian { p },
+        Kind::Pcenter => Model::Pcenter { p },
+        _ => Model::Capacitated { p },
+    };
+    let (s, r) = refine(problem, model, sol, limit, start)?;
+    let h = &r.heuristic;
+    let summary = (h.objective, h.lower_bound, h.seconds, json!({"status": r.status, "seconds": r.mip_seconds, "columns": r.columns, "rows": r.rows, "improved": r.improved}));
+    Ok((s, summary))
+}
+
+#[cfg(not(feature = "highs"))]
+fn exact_refine(_: &Problem, _: Kind, _: usize, _: Solution, _: f64, _: Instant) -> Result<(Solution, MipSummary), Error> {
+    Err(Error::Invalid(NO_MIP.into()))
+}
+
+/// What a build without the `highs` feature says when asked for an exact solve.
+pub const NO_MIP: &str = "this build has no exact MIP solver: rebuild with `--features highs` (HiGHS; needs cmake, a C++ compiler and libclang) (本版本未包含精确求解器，请以 --features highs 重新编译)";

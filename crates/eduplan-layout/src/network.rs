@@ -149,6 +149,9 @@ pub struct Spec {
     pub cost_per_place: f64,
     /// Standard class size of the stage (classes of a new school = places / size).
     pub class_size: f64,
+    /// After the heuristic, prove or improve its plan with the MIP (HiGHS, feature `highs`) for
+    /// at most this many seconds (精确求解); `None`: the heuristic alone.
+    pub exact: Option<f64>,
 }
 
 /// A site in the plan.
@@ -237,6 +240,12 @@ pub struct SolverInfo {
     pub p: usize,
     /// `great-circle` or `road`.
     pub distances: &'static str,
+    /// `heuristic`, or `heuristic+mip` when the MIP ran ([`Spec::exact`]).
+    pub method: &'static str,
+    /// HiGHS's status when the MIP ran (`Optimal`, `ReachedTimeLimit`, …).
+    pub mip_status: Option<String>,
+    /// Objective and bound of the heuristic alone, when the MIP ran.
+    pub heuristic: Option<(f64, f64)>,
 }
 
 /// The recommended plan.
@@ -571,6 +580,20 @@ pub fn plan_with(spec: &Spec, opts: &Options, distances: &dyn Distances) -> Resu
         }
         other => other?,
     };
+    let (sol, mip) = match spec.exact {
+        None => (sol, None),
+        Some(limit) => {
+            let model = match spec.objective {
+                Objective::Capacitated if free => Mip::FacilityLocation,
+                Objective::Capacitated => Mip::Capacitated { p },
+                Objective::Pmedian => Mip::Pmedian { p },
+            };
+            let heur = (sol.objective, sol.lower_bound);
+            let started = std::time::Instant::now() - std::time::Duration::from_secs_f64(sol.seconds);
+            let (sol, status) = exact(&problem, model, sol, limit, started)?;
+            (sol, Some((status, heur)))
+        }
+    };
     if spec.enforce_max && sol.assignment.iter().enumerate().any(|(i, j)| problem.dist.get(i, *j) > spec.max_km + 1e-9) {
         return Err(Error::Invalid(format!(
             "在最远 {} 公里的限制下找不到方案：请增加新建学校、放宽距离或允许扩建 / no plan keeps every child within {} km: add schools, relax the limit or allow expansion",
@@ -711,11 +734,52 @@ pub fn plan_with(spec: &Spec, opts: &Options, distances: &dyn Distances) -> Resu
         zones: json!({"type": "FeatureCollection", "features": features}),
         before,
         after,
-        solution: SolverInfo { kind: spec.objective, objective: sol.objective, lower_bound: sol.lower_bound, gap: sol.gap, seconds: sol.seconds, p: sol.open_sites.len(), distances: distances.kind() },
+        solution: SolverInfo {
+            kind: spec.objective,
+            objective: sol.objective,
+            lower_bound: sol.lower_bound,
+            gap: sol.gap,
+            seconds: sol.seconds,
+            p: sol.open_sites.len(),
+            distances: distances.kind(),
+            method: if mip.is_some() { "heuristic+mip" } else { "heuristic" },
+            heuristic: mip.as_ref().map(|m| m.1),
+            mip_status: mip.map(|m| m.0),
+        },
         grid_km,
         add: sol.open_sites.iter().filter(|&&j| j >= schools.len()).count(),
         expanded,
         added_places: added.iter().sum(),
         warnings,
     })
+}
+
+/// The MIP models a network plan can ask for (mirrors [`crate::mip::Model`], which exists only
+/// with the `highs` feature).
+#[derive(Debug, Clone, Copy)]
+#[cfg_attr(not(feature = "highs"), allow(dead_code))]
+enum Mip {
+    Pmedian { p: usize },
+    Capacitated { p: usize },
+    FacilityLocation,
+}
+
+/// Whether this build can prove plans with the MIP ([`Spec::exact`]).
+pub const EXACT_AVAILABLE: bool = cfg!(feature = "highs");
+
+#[cfg(feature = "highs")]
+fn exact(problem: &Problem, model: Mip, sol: crate::Solution, limit: f64, started: std::time::Instant) -> Result<(crate::Solution, String), Error> {
+    use crate::mip::Model;
+    let model = match model {
+        Mip::Pmedian { p } => Model::Pmedian { p },
+        Mip::Capacitated { p } => Model::Capacitated { p },
+        Mip::FacilityLocation => Model::FacilityLocation,
+    };
+    let (s, r) = crate::mip::refine(problem, model, sol, limit, started)?;
+    Ok((s, r.status))
+}
+
+#[cfg(not(feature = "highs"))]
+fn exact(_: &Problem, _: Mip, _: crate::Solution, _: f64, _: std::time::Instant) -> Result<(crate::Solution, String), Error> {
+    Err(Error::Invalid(crate::NO_MIP.into()))
 }

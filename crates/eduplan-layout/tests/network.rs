@@ -35,6 +35,7 @@ fn spec() -> Spec {
         new_capacity: 120.0,
         cost_per_place: 3.5,
         class_size: 45.0,
+        exact: None,
     }
 }
 
@@ -205,4 +206,37 @@ fn priced_new_places_let_the_plan_choose_how_many_schools() {
     s.add = Some(1);
     s.add_km = Some(0.0);
     assert_eq!(plan(&s, &Options::default()).unwrap().add, 1);
+}
+
+/// With `exact`, the plan goes through the MIP: on this small county it is proven optimal (gap
+/// 0), never worse than the heuristic's, and says how it was solved.
+#[cfg(feature = "highs")]
+#[test]
+fn an_exact_plan_is_proven_and_no_worse_than_the_heuristic() {
+    for (expand, add_km) in [(None, None), (Some(Expand { steps: 1, step_places: 100.0, km_per_place: 0.1 }), None), (None, Some(2.0))] {
+        let mut s = spec();
+        s.expand = expand;
+        s.add_km = add_km;
+        let heur = plan(&s, &Options::default()).unwrap();
+        s.exact = Some(60.0);
+        let p = plan(&s, &Options::default()).unwrap();
+        assert_eq!(p.solution.method, "heuristic+mip");
+        assert_eq!(p.solution.mip_status.as_deref(), Some("Optimal"));
+        assert_eq!(p.solution.gap, 0.0, "proven: bound {} objective {}", p.solution.lower_bound, p.solution.objective);
+        assert!(p.solution.objective <= heur.solution.objective + 1e-6);
+        assert_eq!(p.solution.heuristic, Some((heur.solution.objective, heur.solution.lower_bound)));
+        assert_eq!(heur.solution.method, "heuristic");
+        assert_eq!(p.after.place_gap, 0.0);
+    }
+}
+
+/// Without the `highs` feature an exact plan is refused, saying how to get one.
+#[cfg(not(feature = "highs"))]
+#[test]
+fn an_exact_plan_needs_the_highs_feature() {
+    let mut s = spec();
+    s.exact = Some(10.0);
+    let e = plan(&s, &Options::default()).unwrap_err().to_string();
+    assert!(e.contains("--features highs"), "{e}");
+    assert!(!eduplan_layout::network::EXACT_AVAILABLE);
 }

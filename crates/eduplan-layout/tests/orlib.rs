@@ -115,7 +115,7 @@ fn pmedcap16_reaches_the_optimum_by_moving_medians_together() {
 
 #[test]
 fn orlib_json_fields() {
-    let v = orlib_json(PMED1.as_ref(), Kind::Auto, None).unwrap();
+    let v = orlib_json(PMED1.as_ref(), Kind::Auto, None, None).unwrap();
     assert_eq!(v["kind"], "pmedian");
     assert_eq!(v["instance"], "pmed1");
     assert_eq!(v["objective"], 5819.0);
@@ -128,9 +128,18 @@ fn orlib_json_fields() {
     }
     // The pmedcap layout is recognised; p can be overridden.
     assert!(orlib::looks_like_pmedcap(PMEDCAP1.as_ref()).unwrap());
-    let v = orlib_json(PMEDCAP1.as_ref(), Kind::Pcenter, Some(50)).unwrap();
+    let v = orlib_json(PMEDCAP1.as_ref(), Kind::Pcenter, Some(50), None).unwrap();
     assert_eq!(v["kind"], "pcenter");
     assert_eq!(v["objective"], 0.0, "50 centres on 50 points");
-    assert!(orlib_json(PMED1.as_ref(), Kind::Pmedcap, None).is_err());
+    assert!(orlib_json(PMED1.as_ref(), Kind::Pmedcap, None, None).is_err());
     assert_eq!("p-median".parse::<Kind>().unwrap(), Kind::Pmedian);
+}
+
+/// A build without the `highs` feature refuses an exact solve with a message that says how to
+/// get one, instead of silently answering with the heuristic.
+#[cfg(not(feature = "highs"))]
+#[test]
+fn exact_without_the_highs_feature_is_refused() {
+    let e = orlib_json(PMEDCAP1.as_ref(), Kind::Pmedcap, None, Some(10.0)).unwrap_err().to_string();
+    assert!(e.contains("--features highs") && e.contains("精确求解器"), "{e}");
 }

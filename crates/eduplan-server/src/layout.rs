@@ -58,6 +58,9 @@ pub struct LayoutQuery {
     /// When `add` is not given: the plan chooses how many new schools, a new place costing
     /// this many child-km (capacitated facility location).
     pub add_km: Option<f64>,
+    /// Prove or improve the plan with the MIP (HiGHS) for at most this many seconds (精确求解;
+    /// 1–600). Only in builds with the `highs` feature; others answer 400.
+    pub exact: Option<f64>,
 }
 
 fn bad(zh: String, en: String) -> ProjectionError {
@@ -85,12 +88,18 @@ pub async fn solve(store: &Store, q: &LayoutQuery, roads: Option<std::sync::Arc<
         o => return Err(bad(format!("未知目标 {o}（capacitated、pmedian）"), format!("unknown objective {o} (capacitated, pmedian)"))),
     };
     // every number the user gives must be a finite number ≥ 0 (> 0 for sizes): named if not
-    for (name, v, positive) in [("max_km", q.max_km, true), ("grid_km", q.grid_km, true), ("expand_classes", q.expand_classes, true), ("expand_km", q.expand_km, false), ("add_km", q.add_km, false)] {
+    for (name, v, positive) in [("max_km", q.max_km, true), ("grid_km", q.grid_km, true), ("expand_classes", q.expand_classes, true), ("expand_km", q.expand_km, false), ("add_km", q.add_km, false), ("exact", q.exact, true)] {
         if let Some(x) = v.filter(|x| !(x.is_finite() && (*x > 0.0 || (!positive && *x == 0.0)))) {
             let need = if positive { "大于 0" } else { "不小于 0" };
             let need_en = if positive { "> 0" } else { "≥ 0" };
             return Err(bad(format!("参数 {name} 应为{need}的数（不是 {x}）"), format!("{name} must be a number {need_en} (not {x})")));
         }
+    }
+    if let Some(x) = q.exact.filter(|x| *x > 600.0) {
+        return Err(bad(format!("参数 exact 应在 0–600 秒之间（不是 {x}）"), format!("exact must be at most 600 seconds (not {x})")));
+    }
+    if q.exact.is_some() && !eduplan_layout::network::EXACT_AVAILABLE {
+        return Err(bad("本服务器未包含精确求解器（HiGHS），请以 --features highs 编译".into(), "this server has no exact MIP solver (HiGHS): build it with --features highs".into()));
     }
     let years = store.years().await?;
     let base = *years.last().ok_or_else(|| bad("还没有任何学年的数据".into(), "no school year stored yet".into()))?;
@@ -213,6 +222,7 @@ pub async fn solve(store: &Store, q: &LayoutQuery, roads: Option<std::sync::Arc<
         new_capacity,
         cost_per_place,
         class_size,
+        exact: q.exact,
     };
     let opts = eduplan_layout::Options { effort: 2, time_limit: 8.0, ..Default::default() };
     let result = tokio::task::spawn_blocking(move || plan_with(&spec, &opts, distances.as_ref())).await.map_err(|e| bad(format!("求解中断：{e}"), format!("the solver stopped: {e}")))?;
@@ -225,11 +235,12 @@ pub async fn solve(store: &Store, q: &LayoutQuery, roads: Option<std::sync::Arc<
     v["year"] = json!(year);
     v["base_year"] = json!(base);
     v["scenario"] = json!(a.name);
+    v["exact_available"] = json!(eduplan_layout::network::EXACT_AVAILABLE);
     v["region"] = json!(county);
     v["params"] = json!({"add": p.add, "max_km": max_km, "allow_close": q.allow_close.unwrap_or(false), "objective": objective, "grid_km": p.grid_km, "exclude": exclude, "new_capacity": new_capacity,
         "candidates": if candidates.is_some() { if q.candidates.as_deref() == Some("both") { "both" } else { "user" } } else { "grid" },
         "villages": points.iter().filter(|p| p.kind == PointKind::Village).count(), "demand": q.demand.as_deref().unwrap_or("auto"),
-        "add_km": q.add_km, "expand": steps, "expand_classes": step_classes, "expand_km": q.expand_km.unwrap_or(1.0), "enforce_max": q.enforce_max.unwrap_or(false), "roads": use_roads});
+        "add_km": q.add_km, "expand": steps, "expand_classes": step_classes, "expand_km": q.expand_km.unwrap_or(1.0), "enforce_max": q.enforce_max.unwrap_or(false), "roads": use_roads, "exact": q.exact});
     Ok(v)
 }
 

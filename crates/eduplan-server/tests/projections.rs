@@ -223,6 +223,20 @@ async fn the_network_plan_gives_every_child_a_place_and_respects_exclusions() {
     assert_eq!(s, StatusCode::OK, "{}", e["error"]);
     assert_eq!(e["params"]["add"], 0);
     assert!(e["sites"].as_array().unwrap().iter().all(|x| x["status"] != "new"));
+    // every answer says whether this server can prove plans with the MIP
+    assert_eq!(e["exact_available"], cfg!(feature = "highs"));
+    assert_eq!(e["solution"]["method"], "heuristic");
+    // exact: seconds in (0, 600], named when not; refused by a server without HiGHS
+    for bad in ["0", "-1", "700"] {
+        let (s, x, _) = call(&app, "GET", &format!("/api/layout?year=2029&exact={bad}"), &admin, None).await;
+        assert_eq!(s, StatusCode::BAD_REQUEST, "exact={bad}");
+        assert!(x["error"].to_string().contains("exact"), "{x}");
+    }
+    if !cfg!(feature = "highs") {
+        let (s, x, _) = call(&app, "GET", "/api/layout?year=2029&exact=10", &admin, None).await;
+        assert_eq!(s, StatusCode::BAD_REQUEST);
+        assert!(x.to_string().contains("HiGHS"), "{x}");
+    }
 }
 
 async fn import_points(app: &App, token: &str, name: &str, content: &str, kind: &str) -> (StatusCode, Value) {

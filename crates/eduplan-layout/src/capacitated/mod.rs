@@ -21,7 +21,7 @@
 //!   then a double-swap descent ([`pair_swaps`]).
 
 mod assign;
-mod capfn;
+pub(crate) mod capfn;
 mod enumerate;
 mod lagrange;
 mod transport;
