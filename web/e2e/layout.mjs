@@ -442,6 +442,23 @@ async function main() {
       await shot(page, 'layout-exact.png')
     }
 
+    step('目标 = 最大覆盖 (MCLP), 新增学校数 = 1')
+    await page.locator('[data-testid="layout-objective"]').click()
+    await page.locator('[data-testid="layout-objective-option"][data-objective="mclp"]').click()
+    await addIn5.fill('1')
+    await addIn5.press('Tab')
+    await page.locator('[data-testid="layout-solve"]').click()
+    query = await waitSolved('最大覆盖', (q) => q.get('objective') === 'mclp' && q.get('add') === '1')
+    ans = await answerOf(query)
+    assert(ans.solution.kind === 'mclp', `the answer with objective=mclp was solved as ${ans.solution.kind}`)
+    // the objective is the children left beyond the limit: the plan's own figure
+    assert(Math.abs(ans.solution.objective - ans.after.beyond_limit) <= 0.5, `MCLP leaves ${ans.solution.objective} children uncovered, the plan's figures ${ans.after.beyond_limit}`)
+    assert(ans.after.beyond_limit <= ans.before.beyond_limit, `MCLP leaves more children beyond the limit (${ans.after.beyond_limit}) than today (${ans.before.beyond_limit})`)
+    await checkShown(ans, '最大覆盖')
+    const solverText = (await page.locator('[data-testid="layout-solver"]').textContent()).trim()
+    assert(solverText.includes('最大覆盖'), `the solver line does not name the objective: ${solverText}`)
+    console.log(`  MCLP: ${ans.before.beyond_limit} → ${ans.after.beyond_limit} children beyond ${ans.params.max_km} km`)
+
     step(`delete 「${TEST_NAME}」 in the panel`)
     await page.locator('[data-testid="layout-points-open"]').click()
     await panel.waitFor({ state: 'visible' })

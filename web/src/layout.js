@@ -8,7 +8,7 @@ export const LAYOUT_STAGES = ['小学', '初中', '学前']
 export const DEFAULT_STAGE = '小学'
 /** 最远上学距离 (km) the page starts with for each stage. */
 export const DEFAULT_MAX_KM = { 小学: 3, 初中: 5, 学前: 1.5 }
-export const OBJECTIVES = ['capacitated', 'pmedian']
+export const OBJECTIVES = ['capacitated', 'pmedian', 'pcenter', 'mclp', 'lscp']
 export const DEFAULT_OBJECTIVE = 'capacitated'
 /** The before / after figures, in table order (every one: lower is better). */
 export const FIGURES = ['mean_km', 'max_km', 'beyond_limit', 'place_gap', 'big_classes']

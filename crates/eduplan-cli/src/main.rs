@@ -300,7 +300,9 @@ enum LayoutCmd {
         /// Existing schools may close (撤并).
         #[arg(long)]
         allow_close: bool,
-        /// capacitated | pmedian.
+        /// capacitated (child-km, places respected) | pmedian (child-km) | pcenter (the farthest
+        /// child) | mclp (most children within --max-km) | lscp (fewest schools with every
+        /// child within --max-km; the count is the plan's).
         #[arg(long, default_value = "capacitated")]
         objective: String,
         /// Site ids ruled out, comma-separated.

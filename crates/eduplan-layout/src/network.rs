@@ -102,6 +102,21 @@ pub enum Objective {
     Capacitated,
     /// Total child-kilometres, places ignored (p-median).
     Pmedian,
+    /// The farthest child's distance (最远距离最小, p-center), places ignored.
+    Pcenter,
+    /// The most children within `max_km` of a school (最大覆盖, MCLP) with the schools given,
+    /// places ignored; the objective is the children left beyond it.
+    Mclp,
+    /// The fewest schools that put every child within `max_km` (最少学校全覆盖, LSCP): the plan
+    /// chooses how many to build (`add` is ignored), places ignored.
+    Lscp,
+}
+
+impl Objective {
+    /// Whether schools' places (学位) bind the plan.
+    pub fn uses_places(self) -> bool {
+        self == Objective::Capacitated
+    }
 }
 
 /// The planning question.
@@ -226,9 +241,10 @@ pub struct Figures {
 /// The solver's account.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SolverInfo {
-    /// `capacitated` or `pmedian`.
+    /// What was minimised.
     pub kind: Objective,
-    /// Child-km (plus penalties for children beyond the limit).
+    /// Child-km (plus penalties for children beyond the limit) for `capacitated` and
+    /// `pmedian`; km for `pcenter`; children beyond the limit for `mclp`; schools for `lscp`.
     pub objective: f64,
     /// Proven lower bound.
     pub lower_bound: f64,
@@ -513,6 +529,8 @@ pub fn plan_with(spec: &Spec, opts: &Options, distances: &dyn Distances) -> Resu
     // the number of new schools is the plan's choice when priced (facility location)
     let free = spec.add.is_none() && spec.objective == Objective::Capacitated && spec.add_km.is_some_and(|k| k >= 0.0);
     let add = match spec.add {
+        // the fewest schools that cover every child: the count is the plan's
+        _ if spec.objective == Objective::Lscp => 0,
         Some(k) => k,
         None if free => 0,
         None => {
@@ -537,7 +555,7 @@ pub fn plan_with(spec: &Spec, opts: &Options, distances: &dyn Distances) -> Resu
     let mut sites: Vec<Site> = schools.iter().map(|s| Site { kind, cost: 0.0, capacity: Some(s.capacity), expansions: expansions.clone() }).collect();
     let open_cost = |c: &Candidate| if free { c.capacity * spec.add_km.unwrap_or(0.0) } else { 0.0 };
     sites.extend(candidates.iter().map(|c| Site { kind: SiteKind::Candidate, cost: open_cost(c), capacity: Some(c.capacity), expansions: Vec::new() }));
-    if spec.objective == Objective::Pmedian {
+    if !spec.objective.uses_places() {
         for s in &mut sites {
             s.capacity = None;
             s.expansions.clear();
@@ -555,8 +573,9 @@ pub fn plan_with(spec: &Spec, opts: &Options, distances: &dyn Distances) -> Resu
         sites,
         dist,
         // imposed: no child farther than the limit; otherwise only reported (a cap priced as a
-        // penalty would let the solver send children anywhere beyond it at the same cost)
-        max_distance: spec.enforce_max.then_some(MaxDistance { limit: spec.max_km, over: OverLimit::Forbidden }),
+        // penalty would let the solver send children anywhere beyond it at the same cost). The
+        // covering objectives have the limit as their radius instead.
+        max_distance: (spec.enforce_max && !matches!(spec.objective, Objective::Mclp | Objective::Lscp)).then_some(MaxDistance { limit: spec.max_km, over: OverLimit::Forbidden }),
         demand: None,
     };
     let p = schools.len() + add;
@@ -570,7 +589,18 @@ pub fn plan_with(spec: &Spec, opts: &Options, distances: &dyn Distances) -> Resu
         Objective::Capacitated if free => crate::capacitated::solve_free(&problem, opts),
         Objective::Capacitated => crate::capacitated::solve(&problem, p, opts),
         Objective::Pmedian => crate::pmedian::solve(&problem, p, opts),
+        Objective::Pcenter => crate::pcenter::solve(&problem, p, opts),
+        Objective::Mclp => crate::covering::mclp(&problem, p, spec.max_km, opts),
+        Objective::Lscp => crate::covering::lscp(&problem, spec.max_km, opts).map_err(|e| {
+            Error::Invalid(format!(
+                "有儿童在 {} 公里内没有任何学校或候选校址（{e}）：请增加候选校址或放宽距离 / some children have no school or candidate site within {} km ({e}): add candidate sites or relax the limit",
+                spec.max_km, spec.max_km
+            ))
+        }),
     };
+    if !spec.objective.uses_places() {
+        warnings.push("此目标不考虑学位，方案的学位缺口仅供参考 / this objective ignores places: the plan's place gap is shown for information".to_string());
+    }
     let sol = match sol {
         Err(e) if spec.enforce_max => {
             return Err(Error::Invalid(format!(
@@ -587,6 +617,9 @@ pub fn plan_with(spec: &Spec, opts: &Options, distances: &dyn Distances) -> Resu
                 Objective::Capacitated if free => Mip::FacilityLocation,
                 Objective::Capacitated => Mip::Capacitated { p },
                 Objective::Pmedian => Mip::Pmedian { p },
+                Objective::Pcenter => Mip::Pcenter { p },
+                Objective::Mclp => Mip::Mclp { p, radius: spec.max_km },
+                Objective::Lscp => Mip::Lscp { radius: spec.max_km },
             };
             let heur = (sol.objective, sol.lower_bound);
             let started = std::time::Instant::now() - std::time::Duration::from_secs_f64(sol.seconds);
@@ -594,7 +627,7 @@ pub fn plan_with(spec: &Spec, opts: &Options, distances: &dyn Distances) -> Resu
             (sol, Some((status, heur)))
         }
     };
-    if spec.enforce_max && sol.assignment.iter().enumerate().any(|(i, j)| problem.dist.get(i, *j) > spec.max_km + 1e-9) {
+    if spec.enforce_max && spec.objective != Objective::Mclp && sol.assignment.iter().enumerate().any(|(i, j)| problem.dist.get(i, *j) > spec.max_km + 1e-9) {
         return Err(Error::Invalid(format!(
             "在最远 {} 公里的限制下找不到方案：请增加新建学校、放宽距离或允许扩建 / no plan keeps every child within {} km: add schools, relax the limit or allow expansion",
             spec.max_km, spec.max_km
@@ -762,6 +795,9 @@ enum Mip {
     Pmedian { p: usize },
     Capacitated { p: usize },
     FacilityLocation,
+    Pcenter { p: usize },
+    Mclp { p: usize, radius: f64 },
+    Lscp { radius: f64 },
 }
 
 /// Whether this build can prove plans with the MIP ([`Spec::exact`]).
@@ -774,6 +810,9 @@ fn exact(problem: &Problem, model: Mip, sol: crate::Solution, limit: f64, starte
         Mip::Pmedian { p } => Model::Pmedian { p },
         Mip::Capacitated { p } => Model::Capacitated { p },
         Mip::FacilityLocation => Model::FacilityLocation,
+        Mip::Pcenter { p } => Model::Pcenter { p },
+        Mip::Mclp { p, radius } => Model::Mclp { p, radius },
+        Mip::Lscp { radius } => Model::Lscp { radius },
     };
     let (s, r) = crate::mip::refine(problem, model, sol, limit, started)?;
     Ok((s, r.status))

@@ -228,6 +228,19 @@ fn an_exact_plan_is_proven_and_no_worse_than_the_heuristic() {
         assert_eq!(heur.solution.method, "heuristic");
         assert_eq!(p.after.place_gap, 0.0);
     }
+    // the covering and center objectives go through the MIP too
+    use eduplan_layout::network::Objective;
+    for (objective, max_km) in [(Objective::Pcenter, 3.0), (Objective::Mclp, 2.0), (Objective::Lscp, 4.0)] {
+        let mut s = spec();
+        s.objective = objective;
+        s.max_km = max_km;
+        s.add = Some(1);
+        let heur = plan(&s, &Options::default()).unwrap();
+        s.exact = Some(60.0);
+        let p = plan(&s, &Options::default()).unwrap();
+        assert_eq!((p.solution.method, p.solution.gap), ("heuristic+mip", 0.0), "{objective:?}");
+        assert!(p.solution.objective <= heur.solution.objective + 1e-9, "{objective:?}");
+    }
 }
 
 /// Without the `highs` feature an exact plan is refused, saying how to get one.
@@ -239,4 +252,59 @@ fn an_exact_plan_needs_the_highs_feature() {
     let e = plan(&s, &Options::default()).unwrap_err().to_string();
     assert!(e.contains("--features highs"), "{e}");
     assert!(!eduplan_layout::network::EXACT_AVAILABLE);
+}
+
+/// The covering and center objectives in the product: the fewest schools that put every child
+/// within the limit (LSCP), the most children within it (MCLP), the farthest child nearest
+/// (p-center); each plan's own figures agree with the solver's objective.
+#[test]
+fn covering_and_center_objectives_plan_the_county() {
+    use eduplan_layout::network::Objective;
+    // LSCP at 4 km: S1 covers A (its corners are 3.7 km away), B needs one school; CB (B's
+    // centre) covers all of B, CF (its corner) does not
+    let mut s = spec();
+    s.objective = Objective::Lscp;
+    s.max_km = 4.0;
+    s.add = Some(2); // ignored: the count is the plan's
+    let p = plan(&s, &Options::default()).unwrap();
+    assert_eq!((p.add, p.solution.objective), (1, 2.0), "S1 and one new school");
+    assert_eq!(p.sites.iter().find(|x| x.id == "CB").unwrap().status, "new");
+    assert_eq!(p.after.beyond_limit, 0.0);
+    assert!(p.demand.iter().all(|d| d.km_after <= 4.0));
+    assert!(p.warnings.iter().any(|w| w.contains("ignores places")));
+    // one school fewer leaves children beyond 4 km: with S1 alone, MCLP's best leaves some
+    let mut m = spec();
+    m.objective = Objective::Mclp;
+    m.max_km = 4.0;
+    m.add = Some(0);
+    let alone = plan(&m, &Options::default()).unwrap();
+    assert!(alone.solution.objective > 0.0 && (alone.solution.objective - alone.after.beyond_limit).abs() <= 0.5, "{} vs {}", alone.solution.objective, alone.after.beyond_limit);
+    // at 1 km no site reaches A's outer children: refused with the reason
+    s.max_km = 1.0;
+    let e = plan(&s, &Options::default()).unwrap_err().to_string();
+    assert!(e.contains("1 公里") && e.contains("within 1 km"), "{e}");
+
+    // MCLP with one new school at 2 km: its uncovered children are the plan's beyond_limit, and no
+    // plan with the same count leaves fewer (the p-median's does not)
+    m.max_km = 2.0;
+    m.add = Some(1);
+    let cov = plan(&m, &Options::default()).unwrap();
+    assert_eq!(cov.add, 1);
+    assert!((cov.solution.objective - cov.after.beyond_limit).abs() <= 0.5, "{} vs {}", cov.solution.objective, cov.after.beyond_limit);
+    let mut med = spec();
+    med.objective = Objective::Pmedian;
+    med.max_km = 2.0;
+    med.add = Some(1);
+    let med = plan(&med, &Options::default()).unwrap();
+    assert!(cov.after.beyond_limit <= med.after.beyond_limit);
+
+    // p-center with one new school: the objective is the plan's farthest distance, no farther
+    // than the p-median plan's
+    let mut c = spec();
+    c.objective = Objective::Pcenter;
+    c.add = Some(1);
+    let cen = plan(&c, &Options::default()).unwrap();
+    assert!((cen.solution.objective - cen.after.max_km).abs() < 0.006, "{} vs {}", cen.solution.objective, cen.after.max_km);
+    assert!(cen.after.max_km <= med.after.max_km + 1e-9);
+    assert_eq!(cen.solution.kind, Objective::Pcenter);
 }

@@ -33,7 +33,8 @@ pub struct LayoutQuery {
     pub max_km: Option<f64>,
     /// Existing schools may close (撤并).
     pub allow_close: Option<bool>,
-    /// capacitated (default) or pmedian.
+    /// capacitated (default), pmedian, pcenter (the farthest child nearest), mclp (most children
+    /// within max_km) or lscp (fewest schools with every child within max_km).
     pub objective: Option<String>,
     /// Comma-separated site ids ruled out (candidates not opened, schools closed).
     pub exclude: Option<String>,
@@ -85,7 +86,10 @@ pub async fn solve(store: &Store, q: &LayoutQuery, roads: Option<std::sync::Arc<
     let objective = match q.objective.as_deref().unwrap_or("capacitated") {
         "capacitated" => Objective::Capacitated,
         "pmedian" => Objective::Pmedian,
-        o => return Err(bad(format!("未知目标 {o}（capacitated、pmedian）"), format!("unknown objective {o} (capacitated, pmedian)"))),
+        "pcenter" => Objective::Pcenter,
+        "mclp" => Objective::Mclp,
+        "lscp" => Objective::Lscp,
+        o => return Err(bad(format!("未知目标 {o}（capacitated、pmedian、pcenter、mclp、lscp）"), format!("unknown objective {o} (capacitated, pmedian, pcenter, mclp, lscp)"))),
     };
     // every number the user gives must be a finite number ≥ 0 (> 0 for sizes): named if not
     for (name, v, positive) in [("max_km", q.max_km, true), ("grid_km", q.grid_km, true), ("expand_classes", q.expand_classes, true), ("expand_km", q.expand_km, false), ("add_km", q.add_km, false), ("exact", q.exact, true)] {
