@@ -196,7 +196,8 @@ fn mclp_upper_bound(core: &Core, cov: &Cover, w: &[f64], p: usize, covered_lb: f
         if best <= covered_lb + 1e-9 || theta < 1e-4 || (it % 16 == 0 && Instant::now() > deadline) {
             break;
         }
-        // Subgradient of the relaxed constraint: z_i − Σ x_j.
+        // Subgradient of the relaxed constraint z_i − Σ x_j ≤ 0: the bound falls as μ_i moves
+        // along it (rises where z_i = 1 is uncovered, falls where points are covered twice).
         let mut cnt = vec![0.0; n];
         for &j in &fixed {
             for &i in &cov.site_cov[j] {
@@ -210,7 +211,7 @@ fn mclp_upper_bound(core: &Core, cov: &Cover, w: &[f64], p: usize, covered_lb: f
         }
         let step = theta * (val - covered_lb).max(1e-9) / norm;
         for i in 0..n {
-            mu[i] = (mu[i] - step * g[i]).max(0.0);
+            mu[i] = (mu[i] + step * g[i]).max(0.0);
         }
     }
     best.max(covered_lb)

@@ -108,7 +108,8 @@ pub enum Objective {
     /// places ignored; the objective is the children left beyond it.
     Mclp,
     /// The fewest schools that put every child within `max_km` (最少学校全覆盖, LSCP): the plan
-    /// chooses how many to build (`add` is ignored), places ignored.
+    /// chooses how many to build (`add` is ignored), places ignored; children no school or site
+    /// can reach are left out with a warning.
     Lscp,
 }
 
@@ -579,6 +580,24 @@ pub fn plan_with(spec: &Spec, opts: &Options, distances: &dyn Distances) -> Resu
         demand: None,
     };
     let p = schools.len() + add;
+    // LSCP covers the children that some school or site can reach; the others are reported
+    let mut problem = problem;
+    if spec.objective == Objective::Lscp {
+        let unreachable: Vec<usize> = (0..problem.n()).filter(|&i| problem.weights[i] > 0.0 && !(0..problem.m()).any(|j| problem.dist.get(i, j) <= spec.max_km)).collect();
+        if unreachable.len() == (0..problem.n()).filter(|&i| problem.weights[i] > 0.0).count() {
+            return Err(Error::Invalid(format!("没有儿童在 {} 公里内有学校或候选校址：请放宽距离 / no child has a school or candidate site within {} km: relax the limit", spec.max_km, spec.max_km)));
+        }
+        if !unreachable.is_empty() {
+            let children: f64 = unreachable.iter().map(|&i| problem.weights[i]).sum();
+            warnings.push(format!(
+                "{} 个生源点（约 {:.0} 名儿童）在 {} 公里内没有任何学校或候选校址，方案无法覆盖：请在那里添加候选校址 / {} demand points ({:.0} children) have no school or candidate site within {} km and stay uncovered: add candidate sites there",
+                unreachable.len(), children, spec.max_km, unreachable.len(), children, spec.max_km
+            ));
+            for &i in &unreachable {
+                problem.weights[i] = 0.0;
+            }
+        }
+    }
     if !free && spec.objective == Objective::Capacitated && kept_capacity + expand_capacity + add as f64 * spec.new_capacity < total - 1e-6 && !spec.allow_close {
         return Err(Error::Invalid(format!(
             "学位不足：保留学校 {:.0} 个学位（含可扩建 {:.0}）加新建 {add} 所（每所 {:.0}）仍少于 {:.0} 名儿童，请增加新建学校数 / not enough places: {:.0} kept (with {:.0} by expansion) plus {add} new schools of {:.0} hold fewer than {:.0} children; add more schools",
@@ -591,12 +610,7 @@ pub fn plan_with(spec: &Spec, opts: &Options, distances: &dyn Distances) -> Resu
         Objective::Pmedian => crate::pmedian::solve(&problem, p, opts),
         Objective::Pcenter => crate::pcenter::solve(&problem, p, opts),
         Objective::Mclp => crate::covering::mclp(&problem, p, spec.max_km, opts),
-        Objective::Lscp => crate::covering::lscp(&problem, spec.max_km, opts).map_err(|e| {
-            Error::Invalid(format!(
-                "有儿童在 {} 公里内没有任何学校或候选校址（{e}）：请增加候选校址或放宽距离 / some children have no school or candidate site within {} km ({e}): add candidate sites or relax the limit",
-                spec.max_km, spec.max_km
-            ))
-        }),
+        Objective::Lscp => crate::covering::lscp(&problem, spec.max_km, opts),
     };
     if !spec.objective.uses_places() {
         warnings.push("此目标不考虑学位，方案的学位缺口仅供参考 / this objective ignores places: the plan's place gap is shown for information".to_string());

@@ -220,3 +220,39 @@ fn pcenter_on_real_valued_distances() {
     assert!((s.objective - expect).abs() < 1e-9, "{}", s.objective);
     assert!(s.lower_bound <= s.objective);
 }
+
+/// MCLP's Lagrangian bound on random instances where fixed schools cover points more than once
+/// (as in a county): valid against brute force, and closed (gap 0) on most — the relaxation of
+/// MCLP is often integral, so a bound stuck near 0 means the multipliers move the wrong way.
+#[test]
+fn mclp_bound_is_valid_and_mostly_tight() {
+    use rand::{Rng, SeedableRng};
+    let (mut closed, mut runs) = (0, 0);
+    for seed in 0..20u64 {
+        let mut r = rand_chacha::ChaCha8Rng::seed_from_u64(seed);
+        let (n, m) = (30, 10);
+        let pts: Vec<(f64, f64)> = (0..n).map(|_| (r.random_range(0.0..20.0), r.random_range(0.0..20.0))).collect();
+        let sites: Vec<(f64, f64)> = (0..m).map(|_| (r.random_range(0.0..20.0), r.random_range(0.0..20.0))).collect();
+        let mut p = Problem::unweighted(DistMatrix::from_fn(n, m, |i, j| ((pts[i].0 - sites[j].0).powi(2) + (pts[i].1 - sites[j].1).powi(2)).sqrt()));
+        p.weights = (0..n).map(|_| r.random_range(1..=9) as f64).collect();
+        for j in 0..3 {
+            p.sites[j].kind = SiteKind::Fixed;
+        }
+        let (count, radius) = (5, 6.0);
+        // brute force: every set of `count` sites holding the fixed ones
+        let mut best = f64::INFINITY;
+        for mask in 0u32..(1 << m) {
+            if mask.count_ones() as usize != count || (0..3).any(|j| mask & (1 << j) == 0) {
+                continue;
+            }
+            let uncovered: f64 = (0..n).filter(|&i| !(0..m).any(|j| mask & (1 << j) != 0 && p.dist.get(i, j) <= radius)).map(|i| p.weights[i]).sum();
+            best = best.min(uncovered);
+        }
+        let s = covering::mclp(&p, count, radius, &opts()).unwrap();
+        assert!((s.objective - best).abs() < 1e-9, "seed {seed}: {} vs brute force {best}", s.objective);
+        assert!(s.lower_bound <= best + 1e-9, "seed {seed}: bound {} above the optimum {best}", s.lower_bound);
+        runs += 1;
+        closed += usize::from(s.gap == 0.0);
+    }
+    assert!(closed * 2 > runs, "the bound closes on most instances: {closed} of {runs}");
+}

@@ -279,10 +279,17 @@ fn covering_and_center_objectives_plan_the_county() {
     m.add = Some(0);
     let alone = plan(&m, &Options::default()).unwrap();
     assert!(alone.solution.objective > 0.0 && (alone.solution.objective - alone.after.beyond_limit).abs() <= 0.5, "{} vs {}", alone.solution.objective, alone.after.beyond_limit);
-    // at 1 km no site reaches A's outer children: refused with the reason
+    // at 1 km no site reaches A's and B's outer children: the plan covers the others and says
+    // how many it cannot reach; they are exactly the children left beyond the limit
     s.max_km = 1.0;
+    let p1 = plan(&s, &Options::default()).unwrap();
+    let w = p1.warnings.iter().find(|w| w.contains("stay uncovered")).expect("a warning names the children out of reach");
+    let out_of_reach: f64 = w.split('（').nth(1).and_then(|x| x.trim_start_matches('约').trim().split(' ').next()).and_then(|x| x.parse().ok()).unwrap();
+    assert!(out_of_reach > 0.0 && (out_of_reach - p1.after.beyond_limit).abs() <= 1.0, "{w} vs {}", p1.after.beyond_limit);
+    // at 1 m nothing is in reach: refused with the reason
+    s.max_km = 0.001;
     let e = plan(&s, &Options::default()).unwrap_err().to_string();
-    assert!(e.contains("1 公里") && e.contains("within 1 km"), "{e}");
+    assert!(e.contains("0.001 公里") && e.contains("within 0.001 km"), "{e}");
 
     // MCLP with one new school at 2 km: its uncovered children are the plan's beyond_limit, and no
     // plan with the same count leaves fewer (the p-median's does not)
