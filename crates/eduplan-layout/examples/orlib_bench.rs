@@ -14,6 +14,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
+use eduplan_layout::mip::Model;
 use eduplan_layout::{capacitated, orlib, pcenter, pmedian, Options, Problem, Solution};
 
 struct Row {
@@ -28,8 +29,7 @@ struct Row {
 }
 
 /// The MIP after the heuristic (`--exact`), or the heuristic's answer alone.
-#[cfg(feature = "highs")]
-fn exact(prob: &Problem, model: eduplan_layout::mip::Model, sol: Solution, limit: Option<f64>) -> (Solution, Option<(f64, f64, String, f64)>) {
+fn exact(prob: &Problem, model: Model, sol: Solution, limit: Option<f64>) -> (Solution, Option<(f64, f64, String, f64)>) {
     let Some(limit) = limit else { return (sol, None) };
     let started = Instant::now() - std::time::Duration::from_secs_f64(sol.seconds);
     let (s, r) = eduplan_layout::mip::refine(prob, model, sol, limit, started).expect("MIP");
@@ -53,15 +53,10 @@ fn main() {
         opts.seed = s;
     }
     let limit: Option<f64> = value("--exact").and_then(|v| v.parse().ok());
-    #[cfg(not(feature = "highs"))]
-    if limit.is_some() {
+    if limit.is_some() && !eduplan_layout::mip::AVAILABLE {
         eprintln!("{}", eduplan_layout::NO_MIP);
         std::process::exit(2);
     }
-    #[cfg(not(feature = "highs"))]
-    let exact = |_: &Problem, _: (), sol: Solution, _: Option<f64>| (sol, None);
-    #[cfg(feature = "highs")]
-    use eduplan_layout::mip::Model;
 
     let pmed_dir = dir.join("orlib-pmed");
     let pmedopt = orlib::read_optima(&pmed_dir.join("pmedopt.txt")).expect("pmedopt.txt");
@@ -79,10 +74,7 @@ fn main() {
         let prob = Problem::unweighted(inst.dist.clone());
         for (kind, known) in [("pmedian", pmedopt[&name]), ("pcenter", pcopt[&name])] {
             let sol = if kind == "pmedian" { pmedian::solve(&prob, inst.p, &opts) } else { pcenter::solve(&prob, inst.p, &opts) }.expect("solve");
-            #[cfg(feature = "highs")]
             let model = if kind == "pmedian" { Model::Pmedian { p: inst.p } } else { Model::Pcenter { p: inst.p } };
-            #[cfg(not(feature = "highs"))]
-            let model = ();
             let (sol, mip) = exact(&prob, model, sol, limit);
             emit(json, &mut rows, Row { instance: name.clone(), kind, n: inst.n, p: inst.p, known, sol, mip });
         }
@@ -100,10 +92,7 @@ fn main() {
             s.capacity = Some(inst.capacity);
         }
         let sol = capacitated::solve(&prob, inst.p, &opts).expect("solve");
-        #[cfg(feature = "highs")]
         let model = Model::Capacitated { p: inst.p };
-        #[cfg(not(feature = "highs"))]
-        let model = ();
         let (sol, mip) = exact(&prob, model, sol, limit);
         emit(json, &mut rows, Row { instance: name, kind: "pmedcap", n: inst.n, p: inst.p, known: inst.best_known, sol, mip });
     }

@@ -6,6 +6,7 @@ use std::time::Instant;
 use serde_json::json;
 
 use crate::error::Error;
+use crate::mip::Model;
 use crate::model::Problem;
 use crate::orlib;
 use crate::solution::{Options, Solution};
@@ -99,8 +100,13 @@ pub fn orlib_json(path: &Path, kind: Kind, p: Option<usize>, exact: Option<f64>)
     let (sol, mip) = match exact {
         None => (sol, None),
         Some(limit) => {
-            let (s, report) = exact_refine(&problem, kind, p, sol, limit, start)?;
-            (s, Some(report))
+            let model = match kind {
+                Kind::Pmedian => Model::Pmedian { p },
+                Kind::Pcenter => Model::Pcenter { p },
+                _ => Model::Capacitated { p },
+            };
+            let (s, r) = crate::mip::refine(&problem, model, sol, limit, start)?;
+            (s, Some(r))
         }
     };
     let mut v = json!({
@@ -114,9 +120,10 @@ pub fn orlib_json(path: &Path, kind: Kind, p: Option<usize>, exact: Option<f64>)
         "open_sites": sol.open_sites.iter().map(|j| j + 1).collect::<Vec<_>>(),
         "seconds": start.elapsed().as_secs_f64(),
     });
-    if let (Some(m), Some(obj)) = (mip, v.as_object_mut()) {
-        obj.insert("heuristic".into(), json!({"objective": m.0, "lower_bound": m.1, "seconds": m.2}));
-        obj.insert("mip".into(), m.3);
+    if let (Some(r), Some(obj)) = (mip, v.as_object_mut()) {
+        let h = &r.heuristic;
+        obj.insert("heuristic".into(), json!({"objective": h.objective, "lower_bound": h.lower_bound, "seconds": h.seconds}));
+        obj.insert("mip".into(), json!({"status": r.status, "seconds": r.mip_seconds, "columns": r.columns, "rows": r.rows, "improved": r.improved}));
     }
     if let (Some(b), Some(obj)) = (best_known, v.as_object_mut()) {
         if kind == Kind::Pmedcap && p == file_p {
@@ -126,27 +133,3 @@ pub fn orlib_json(path: &Path, kind: Kind, p: Option<usize>, exact: Option<f64>)
     Ok(v)
 }
 
-/// The heuristic's (objective, bound, seconds) and the MIP's account, for the JSON.
-type MipSummary = (f64, f64, f64, serde_json::Value);
-
-#[cfg(feature = "highs")]
-fn exact_refine(problem: &Problem, kind: Kind, p: usize, sol: Solution, limit: f64, start: Instant) -> Result<(Solution, MipSummary), Error> {
-    use crate::mip::{refine, Model};
-    let model = match kind {
-        Kind::Pmedian => Model::Pmedian { p },
-        Kind::Pcenter => Model::Pcenter { p },
-        _ => Model::Capacitated { p },
-    };
-    let (s, r) = refine(problem, model, sol, limit, start)?;
-    let h = &r.heuristic;
-    let summary = (h.objective, h.lower_bound, h.seconds, json!({"status": r.status, "seconds": r.mip_seconds, "columns": r.columns, "rows": r.rows, "improved": r.improved}));
-    Ok((s, summary))
-}
-
-#[cfg(not(feature = "highs"))]
-fn exact_refine(_: &Problem, _: Kind, _: usize, _: Solution, _: f64, _: Instant) -> Result<(Solution, MipSummary), Error> {
-    Err(Error::Invalid(NO_MIP.into()))
-}
-
-/// What a build without the `highs` feature says when asked for an exact solve.
-pub const NO_MIP: &str = "this build has no exact MIP solver: rebuild with `--features highs` (HiGHS; needs cmake, a C++ compiler and libclang) (本版本未包含精确求解器，请以 --features highs 重新编译)";

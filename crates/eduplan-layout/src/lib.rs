@@ -6,7 +6,7 @@
 //!   expansions, maximum travel distance.
 //! - Solvers: [`pmedian`] (总距离最小), [`pcenter`] (最远距离最小), [`capacitated`]
 //!   (capacitated p-median, single sourcing), [`covering`] (MCLP 最大覆盖, LSCP 集合覆盖).
-//! - [`mip`] (feature `highs`): the same models as mixed-integer programs for HiGHS, warm-started
+//! - [`mip`]: the same models as mixed-integer programs for HiGHS, warm-started
 //!   from the heuristic's plan, to prove it optimal or improve it on small instances.
 //! - [`orlib_json`]: one OR-Library instance solved and summarised as JSON for the CLI.
 //!
@@ -21,7 +21,6 @@ pub mod error;
 pub mod geo;
 mod json;
 pub mod matrix;
-#[cfg(feature = "highs")]
 pub mod mip;
 pub mod model;
 pub mod network;
@@ -32,7 +31,8 @@ pub mod solution;
 
 pub use error::Error;
 pub use geo::haversine_km;
-pub use json::{orlib_json, Kind, NO_MIP};
+pub use json::{orlib_json, Kind};
+pub use mip::NO_MIP;
 pub use matrix::{DistMatrix, Distances, Haversine};
 pub use model::{Expansion, MaxDistance, OverLimit, Problem, Site, SiteKind};
 pub use solution::{Options, Solution};

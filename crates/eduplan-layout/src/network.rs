@@ -11,6 +11,7 @@ use serde_json::{json, Value};
 use crate::error::Error;
 use crate::geo::haversine_km;
 use crate::matrix::{DistMatrix, Distances, Haversine};
+use crate::mip::Model;
 use crate::model::{Expansion, MaxDistance, OverLimit, Problem, Site, SiteKind};
 use crate::solution::Options;
 
@@ -569,7 +570,7 @@ pub fn plan_with(spec: &Spec, opts: &Options, distances: &dyn Distances) -> Resu
     warnings.extend(distances.warnings());
     let cols: Vec<usize> = spec.schools.iter().enumerate().filter(|(_, s)| !excluded.contains(s.id.as_str())).map(|(j, _)| j).chain(spec.schools.len()..all_xy.len()).collect();
     let dist = DistMatrix::from_fn(points.len(), cols.len(), |i, j| full.get(i, cols[j]));
-    let problem = Problem {
+    let mut problem = Problem {
         weights: weights.clone(),
         sites,
         dist,
@@ -581,7 +582,6 @@ pub fn plan_with(spec: &Spec, opts: &Options, distances: &dyn Distances) -> Resu
     };
     let p = schools.len() + add;
     // LSCP covers the children that some school or site can reach; the others are reported
-    let mut problem = problem;
     if spec.objective == Objective::Lscp {
         let unreachable: Vec<usize> = (0..problem.n()).filter(|&i| problem.weights[i] > 0.0 && !(0..problem.m()).any(|j| problem.dist.get(i, j) <= spec.max_km)).collect();
         if unreachable.len() == (0..problem.n()).filter(|&i| problem.weights[i] > 0.0).count() {
@@ -628,17 +628,17 @@ pub fn plan_with(spec: &Spec, opts: &Options, distances: &dyn Distances) -> Resu
         None => (sol, None),
         Some(limit) => {
             let model = match spec.objective {
-                Objective::Capacitated if free => Mip::FacilityLocation,
-                Objective::Capacitated => Mip::Capacitated { p },
-                Objective::Pmedian => Mip::Pmedian { p },
-                Objective::Pcenter => Mip::Pcenter { p },
-                Objective::Mclp => Mip::Mclp { p, radius: spec.max_km },
-                Objective::Lscp => Mip::Lscp { radius: spec.max_km },
+                Objective::Capacitated if free => Model::FacilityLocation,
+                Objective::Capacitated => Model::Capacitated { p },
+                Objective::Pmedian => Model::Pmedian { p },
+                Objective::Pcenter => Model::Pcenter { p },
+                Objective::Mclp => Model::Mclp { p, radius: spec.max_km },
+                Objective::Lscp => Model::Lscp { radius: spec.max_km },
             };
             let heur = (sol.objective, sol.lower_bound);
             let started = std::time::Instant::now() - std::time::Duration::from_secs_f64(sol.seconds);
-            let (sol, status) = exact(&problem, model, sol, limit, started)?;
-            (sol, Some((status, heur)))
+            let (sol, report) = crate::mip::refine(&problem, model, sol, limit, started)?;
+            (sol, Some((report.status, heur)))
         }
     };
     if spec.enforce_max && spec.objective != Objective::Mclp && sol.assignment.iter().enumerate().any(|(i, j)| problem.dist.get(i, *j) > spec.max_km + 1e-9) {
@@ -801,38 +801,5 @@ pub fn plan_with(spec: &Spec, opts: &Options, distances: &dyn Distances) -> Resu
     })
 }
 
-/// The MIP models a network plan can ask for (mirrors [`crate::mip::Model`], which exists only
-/// with the `highs` feature).
-#[derive(Debug, Clone, Copy)]
-#[cfg_attr(not(feature = "highs"), allow(dead_code))]
-enum Mip {
-    Pmedian { p: usize },
-    Capacitated { p: usize },
-    FacilityLocation,
-    Pcenter { p: usize },
-    Mclp { p: usize, radius: f64 },
-    Lscp { radius: f64 },
-}
-
 /// Whether this build can prove plans with the MIP ([`Spec::exact`]).
-pub const EXACT_AVAILABLE: bool = cfg!(feature = "highs");
-
-#[cfg(feature = "highs")]
-fn exact(problem: &Problem, model: Mip, sol: crate::Solution, limit: f64, started: std::time::Instant) -> Result<(crate::Solution, String), Error> {
-    use crate::mip::Model;
-    let model = match model {
-        Mip::Pmedian { p } => Model::Pmedian { p },
-        Mip::Capacitated { p } => Model::Capacitated { p },
-        Mip::FacilityLocation => Model::FacilityLocation,
-        Mip::Pcenter { p } => Model::Pcenter { p },
-        Mip::Mclp { p, radius } => Model::Mclp { p, radius },
-        Mip::Lscp { radius } => Model::Lscp { radius },
-    };
-    let (s, r) = crate::mip::refine(problem, model, sol, limit, started)?;
-    Ok((s, r.status))
-}
-
-#[cfg(not(feature = "highs"))]
-fn exact(_: &Problem, _: Mip, _: crate::Solution, _: f64, _: std::time::Instant) -> Result<(crate::Solution, String), Error> {
-    Err(Error::Invalid(crate::NO_MIP.into()))
-}
+pub const EXACT_AVAILABLE: bool = crate::mip::AVAILABLE;
