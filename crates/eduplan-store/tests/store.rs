@@ -25,7 +25,7 @@ async fn backends() -> Vec<Backend> {
             // another version (another checkout on the same server) never trips over it
             sqlx::any::install_default_drivers();
             let admin = sqlx::AnyPool::connect(&url).await.expect("connect to EDUPLAN_TEST_PG");
-            let name = format!("eduplan_test_{}", std::process::id() as u64 * 1000 + rand_suffix());
+            let name = database_name();
             sqlx::query(&format!("CREATE DATABASE {name}")).execute(&admin).await.unwrap();
             let base = url.rsplit_once('/').map(|(b, _)| b.to_string()).unwrap();
             v.push(Backend { name: "postgres", store: Store::open(&format!("{base}/{name}")).await.unwrap(), _dir: None });
@@ -38,10 +38,15 @@ async fn backends() -> Vec<Backend> {
     v
 }
 
-fn rand_suffix() -> u64 {
+/// A database name no other test shares: this process, the test's turn in it, and the clock —
+/// each in its own field, so two tests can never add up to the same name (they once did: a
+/// counter plus the clock's nanoseconds modulo 997 collided in CI).
+fn database_name() -> String {
     use std::sync::atomic::{AtomicU64, Ordering};
     static N: AtomicU64 = AtomicU64::new(0);
-    N.fetch_add(1, Ordering::SeqCst) + std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().subsec_nanos() as u64 % 997
+    let turn = N.fetch_add(1, Ordering::SeqCst);
+    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos();
+    format!("eduplan_test_{}_{turn}_{nanos}", std::process::id())
 }
 
 async fn check(store: &Store, ds: Dataset, issues: Vec<eduplan_core::issue::Issue>) -> ImportPlan {
