@@ -2,7 +2,7 @@
 // failures, screenshots, a headless Debian chromium, log-in through the login page, and API calls
 // with the app's own session token.
 import { chromium } from 'playwright-core'
-import { mkdirSync } from 'node:fs'
+import { mkdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 
 export const BASE = (process.env.EDUPLAN_URL || '').replace(/\/+$/, '')
@@ -51,6 +51,22 @@ export async function openPage() {
 }
 
 /** API calls through the page's request context; `headers` is filled in by logIn. */
+/** Clicks a download button and checks the file: its name ends with `ext` and its bytes start
+ *  with `magic` (%PDF-, PK …). Returns the suggested file name. */
+export async function downloads(page, testid, ext, magic) {
+  const button = page.locator(`[data-testid="${testid}"]`)
+  assert(await button.count(), `no ${testid} button`)
+  const [dl] = await Promise.all([
+    page.waitForEvent('download', { timeout: SLOW }),
+    button.first().click(),
+  ]).catch((e) => fail(`${testid} gave no download: ${e.message}`))
+  const name = dl.suggestedFilename()
+  assert(name.endsWith(ext), `${testid} downloads ${name}, not a ${ext} file`)
+  const head = readFileSync(await dl.path()).subarray(0, magic.length).toString('latin1')
+  assert(head === magic, `${name} does not start with ${JSON.stringify(magic)} (${JSON.stringify(head)})`)
+  return name
+}
+
 export function apiClient(page) {
   const client = { headers: {} }
   client.api = async (method, path, data) => {

@@ -19,8 +19,7 @@
 // E2E_KEEP_SCENARIO=1. A user who may not edit scenarios (not admin / planner) only switches
 // between existing scenarios. Exits 0 and prints "e2e ok" on success, exits 1 with a message on
 // the first failure.
-import { readFileSync } from 'node:fs'
-import { TIMEOUT, SLOW, fail, assert, step, shot, openPage, apiClient, logIn, passed, failed, run } from './lib.mjs'
+import { TIMEOUT, SLOW, fail, assert, step, shot, openPage, apiClient, logIn, passed, failed, run, downloads } from './lib.mjs'
 
 const KEEP = process.env.E2E_KEEP_SCENARIO === '1'
 const E2E_SCENARIO = 'e2e-低出生'
@@ -168,14 +167,7 @@ async function main() {
     await page.locator('[data-testid="proj-rows-level"] label[data-level=""]').click()
 
     step('导出Excel saves an .xlsx')
-    const [dl] = await Promise.all([
-      page.waitForEvent('download', { timeout: SLOW }),
-      page.locator('[data-testid="proj-export"]').click(),
-    ]).catch((e) => fail(`导出Excel gave no download: ${e.message}`))
-    const file = await dl.path()
-    const head = readFileSync(file).subarray(0, 2).toString('latin1')
-    assert(head === 'PK', `the exported file ${dl.suggestedFilename()} is not an .xlsx (starts with ${JSON.stringify(head)})`)
-    console.log(`  ${dl.suggestedFilename()}`)
+    console.log(`  ${await downloads(page, 'proj-export', '.xlsx', 'PK')}`)
 
     // 3. a new scenario through the editor
     let made = null

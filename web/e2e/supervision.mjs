@@ -8,7 +8,7 @@
 //
 // The user must not be a school user (403 on /api/assess). The data needs a year with 小学 schools.
 // Exits 0 and prints "e2e ok" on success, exits 1 with a message on the first failure.
-import { BASE, TIMEOUT, SLOW, USER, fail, assert, step, shot, openPage, apiClient, logIn, passed, failed, run } from './lib.mjs'
+import { BASE, TIMEOUT, SLOW, USER, fail, assert, step, shot, openPage, apiClient, logIn, passed, failed, run, downloads } from './lib.mjs'
 
 
 // The units the page writes after a shortfall (Chinese UI, the default language).
@@ -108,6 +108,10 @@ async function main() {
     }
     await page.waitForTimeout(500) // let the chart draw
     await shot(page, 'supervision.png')
+
+    step('自评报告 downloads as PDF and as Word')
+    console.log(`  ${await downloads(page, 'assess-pdf', '.pdf', '%PDF-')}`)
+    console.log(`  ${await downloads(page, 'assess-docx', '.docx', 'PK')}`)
 
     step('小学 school table has one row per API school')
     const primary = (bq.levels && bq.levels['小学']) || null

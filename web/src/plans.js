@@ -156,9 +156,9 @@ export function recordActual(id, { indicator, year, value, note }, opts) {
   return api.post(`/api/plans/${encodeURIComponent(id)}/actuals`, { indicator, year, value, note }, opts)
 }
 
-/** GET /api/plans/report?year= → the Word 年度规划实施监测报告 of every current plan. */
-export function downloadMonitoringReport(year) {
-  return download('/api/plans/report', { year }, `${year || ''}年度规划实施监测报告.docx`)
+/** GET /api/plans/report?year=&format= → the 年度规划实施监测报告 of every current plan, as Word (docx) or PDF. */
+export function downloadMonitoringReport(year, format = 'docx') {
+  return download('/api/plans/report', { year, format }, `${year || ''}年度规划实施监测报告.${format}`)
 }
 
 /** counts of a status answer as a full object: every status, absent ones 0. */

@@ -22,6 +22,10 @@ struct Cli {
     /// Default ./eduplan.db (the demo uses ./eduplan-demo.db, which it recreates).
     #[arg(long, global = true, env = "EDUPLAN_DB")]
     db: Option<String>,
+    /// A folder of Chinese fonts for PDF reports (.ttf/.otf/.ttc), searched before the system's
+    /// font folders; repeat for several.
+    #[arg(long, global = true, env = "EDUPLAN_FONT_DIR")]
+    font_dir: Vec<PathBuf>,
     #[command(subcommand)]
     cmd: Cmd,
 }
@@ -142,10 +146,10 @@ enum Cmd {
         /// County code (needed when the data holds several counties).
         #[arg(long)]
         region: Option<String>,
-        /// table | json | xlsx | docx (the 自评报告).
+        /// table | json | xlsx | docx | pdf (docx and pdf: the 自评报告).
         #[arg(long, default_value = "table")]
         format: String,
-        /// Output file (required for xlsx and docx).
+        /// Output file (required for xlsx, docx and pdf).
         #[arg(long)]
         out: Option<PathBuf>,
         /// A province's standards file merged over the national ones.
@@ -455,10 +459,10 @@ enum PlanCmd {
         /// Year (default: the latest stored).
         #[arg(long)]
         year: Option<i32>,
-        /// table | json | docx (the 年度规划实施监测报告).
+        /// table | json | docx | pdf (docx and pdf: the 年度规划实施监测报告).
         #[arg(long, default_value = "table")]
         format: String,
-        /// Output file (docx).
+        /// Output file (docx, pdf).
         #[arg(long)]
         out: Option<PathBuf>,
     },
@@ -894,7 +898,7 @@ async fn import(store: &Store, path: &Path, dry_run: bool, opts: ReadOptions, us
     Ok(())
 }
 
-async fn demo(db: &str, port: u16, seed: u64, keep: bool) -> Result<()> {
+async fn demo(db: &str, port: u16, seed: u64, keep: bool, font_dirs: &[PathBuf]) -> Result<()> {
     if !keep && !db.starts_with("postgres") {
         for ext in ["", "-wal", "-shm"] {
             let _ = std::fs::remove_file(format!("{db}{ext}"));
@@ -954,7 +958,7 @@ async fn demo(db: &str, port: u16, seed: u64, keep: bool) -> Result<()> {
     println!();
     println!("eduplan 演示 / demo: http://127.0.0.1:{port}/");
     println!("登录 / log in: 用户名 admin  密码 admin123（督导室 dudao / dudao123，学校 school / school123）");
-    eduplan_server::serve_with(store, &format!("127.0.0.1:{port}"), eduplan_server::ServerOptions { roads }).await
+    eduplan_server::serve_with(store, &format!("127.0.0.1:{port}"), eduplan_server::ServerOptions { roads, font_dirs: font_dirs.to_vec() }).await
 }
 
 /// Writes a synthetic road network of the stored county as an OpenStreetMap extract: a lattice
@@ -1176,6 +1180,7 @@ async fn run(cli: Cli) -> Result<()> {
     // the demo recreates its store, so it never defaults to the user's ./eduplan.db
     let demo_db = cli.db.clone().unwrap_or_else(|| "eduplan-demo.db".into());
     let db = cli.db.unwrap_or_else(|| "eduplan.db".into());
+    let font_dirs = cli.font_dir;
     match cli.cmd {
         Cmd::Import { path, dry_run, ignore_unknown_columns, user, all_warnings } => {
             let store = Store::open(&db).await.context("opening the store")?;
@@ -1238,7 +1243,7 @@ async fn run(cli: Cli) -> Result<()> {
         }
         Cmd::Assess { method, year, region, format, out, standards } => {
             let store = Store::open(&db).await?;
-            assess(&store, &method, year, region.as_deref(), &format, out.as_deref(), standards.as_deref()).await
+            assess(&store, &method, year, region.as_deref(), &format, out.as_deref(), standards.as_deref(), &font_dirs).await
         }
         Cmd::Indicator { cmd } => {
             let store = Store::open(&db).await?;
@@ -1359,18 +1364,18 @@ async fn run(cli: Cli) -> Result<()> {
         }
         Cmd::Plan { cmd } => {
             let store = Store::open(&db).await?;
-            plan_cmd(&store, cmd).await
+            plan_cmd(&store, cmd, &font_dirs).await
         }
         Cmd::Findings { cmd } => {
             let store = Store::open(&db).await?;
             findings_cmd(&store, cmd).await
         }
-        Cmd::Demo { port, seed, keep } => demo(&demo_db, port, seed, keep).await,
+        Cmd::Demo { port, seed, keep } => demo(&demo_db, port, seed, keep, &font_dirs).await,
         Cmd::Serve { bind, port, roads } => {
             let store = Store::open(&db).await?;
             let roads = roads.as_deref().map(|r| road_network(r, &db)).transpose()?;
             println!("eduplan: http://{bind}:{port}/");
-            eduplan_server::serve_with(store, &format!("{bind}:{port}"), eduplan_server::ServerOptions { roads }).await
+            eduplan_server::serve_with(store, &format!("{bind}:{port}"), eduplan_server::ServerOptions { roads, font_dirs }).await
         }
         Cmd::User { cmd: UserCmd::Add { username, password, role, scope, name } } => {
             let store = Store::open(&db).await?;
@@ -1813,7 +1818,8 @@ async fn bench_indicators(path: &Path, year: Option<i32>, runs: usize, dump: Opt
     Ok(())
 }
 
-async fn assess(store: &Store, method: &str, year: i32, region: Option<&str>, format: &str, out: Option<&Path>, standards: Option<&Path>) -> Result<()> {
+#[allow(clippy::too_many_arguments)]
+async fn assess(store: &Store, method: &str, year: i32, region: Option<&str>, format: &str, out: Option<&Path>, standards: Option<&Path>, font_dirs: &[PathBuf]) -> Result<()> {
     use serde_json::Value as J;
     let std = eduplan_server::assess::standards(standards)?;
     let run = eduplan_server::assess::run_full(store, method, year, region, &std).await?;
@@ -1847,12 +1853,8 @@ async fn assess(store: &Store, method: &str, year: i32, region: Option<&str>, fo
             std::fs::write(path, eduplan_ingest::write::tables_xlsx(&eduplan_server::assess::tables(a, &std))?)?;
             println!("→ {}", path.display());
         }
-        "docx" => {
-            let path = out.context("--format docx needs --out FILE.docx")?;
-            std::fs::write(path, eduplan_server::assess::report_docx(store, &run, &std).await?)?;
-            println!("→ {}", path.display());
-        }
-        other => bail!("--format must be table, json, xlsx or docx (not {other})"),
+        "docx" | "pdf" => write_report(&eduplan_server::assess::report(store, &run, &std).await?, format, out, font_dirs)?,
+        other => bail!("--format must be table, json, xlsx, docx or pdf (not {other})"),
     }
     Ok(())
 }
@@ -1953,7 +1955,17 @@ fn mime_of(file: &Path) -> &'static str {
     }
 }
 
-async fn plan_cmd(store: &Store, cmd: PlanCmd) -> Result<()> {
+/// Writes a report as Word (`docx`) or PDF (`pdf`, with the Chinese fonts of `font_dirs` and the
+/// system's) to `out`.
+fn write_report(doc: &eduplan_report::Document, format: &str, out: Option<&Path>, font_dirs: &[PathBuf]) -> Result<()> {
+    let path = out.with_context(|| format!("--format {format} needs --out FILE.{format}"))?;
+    let bytes = if format == "pdf" { doc.to_pdf(&eduplan_report::Fonts::search(font_dirs)).map_err(|e| anyhow::anyhow!("{e}"))? } else { doc.to_docx() };
+    std::fs::write(path, bytes)?;
+    println!("→ {}", path.display());
+    Ok(())
+}
+
+async fn plan_cmd(store: &Store, cmd: PlanCmd, font_dirs: &[PathBuf]) -> Result<()> {
     match cmd {
         PlanCmd::Import { file, name, issuer, region, period, doc, user } => {
             let bytes = std::fs::read(&file).with_context(|| file.display().to_string())?;
@@ -2039,14 +2051,12 @@ async fn plan_cmd(store: &Store, cmd: PlanCmd) -> Result<()> {
                         }
                     }
                 }
-                "docx" => {
-                    let path = out.context("--format docx needs --out FILE.docx")?;
+                "docx" | "pdf" => {
                     let region = all.first().and_then(|p| p["region"].as_str()).unwrap_or("").to_string();
                     let y = all.first().and_then(|p| p["year"].as_i64()).unwrap_or_default() as i32;
-                    std::fs::write(&path, eduplan_report::monitoring_report(&region, y, &all, &eduplan_store::today()))?;
-                    println!("→ {}", path.display());
+                    write_report(&eduplan_report::monitoring_report(&region, y, &all, &eduplan_store::today()), &format, out.as_deref(), font_dirs)?;
                 }
-                other => bail!("--format must be table, json or docx (not {other})"),
+                other => bail!("--format must be table, json, docx or pdf (not {other})"),
             }
         }
         PlanCmd::Actual { plan, indicator, year, value, note, user } => {

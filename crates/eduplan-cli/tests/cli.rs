@@ -183,6 +183,14 @@ fn assess_reports_each_school_with_the_engine_s_own_figures() {
     let o = eduplan(&db, &["assess", "balance-quality", "--year", "2024", "--format", "docx", "--out", docx.to_str().unwrap()]);
     assert!(o.status.success(), "{}", text(&o));
     assert_eq!(&std::fs::read(&docx).unwrap()[..2], b"PK");
+    // the same report as PDF, typeset with the system's Chinese fonts (and any --font-dir)
+    let pdf = dir.path().join("r.pdf");
+    let fonts = tempfile::tempdir().unwrap();
+    let o = eduplan(&db, &["assess", "balance-quality", "--year", "2024", "--format", "pdf", "--out", pdf.to_str().unwrap(), "--font-dir", fonts.path().to_str().unwrap()]);
+    assert!(o.status.success(), "{}", text(&o));
+    assert_eq!(&std::fs::read(&pdf).unwrap()[..5], b"%PDF-");
+    let o = eduplan(&db, &["assess", "balance-quality", "--year", "2024", "--format", "pdf"]);
+    assert!(!o.status.success() && text(&o).contains("--format pdf needs --out FILE.pdf"), "{}", text(&o));
     let o = eduplan(&db, &["assess", "balance-basic", "--year", "2024", "--format", "table"]);
     assert!(o.status.success() && text(&o).contains("B1"), "{}", text(&o));
 
@@ -249,6 +257,10 @@ fn a_plan_workbook_is_imported_versioned_and_assessed() {
     let o = eduplan(&db, &["plan", "status", "--year", "2024", "--format", "docx", "--out", docx.to_str().unwrap()]);
     assert!(o.status.success(), "{}", text(&o));
     assert_eq!(&std::fs::read(&docx).unwrap()[..2], b"PK");
+    let pdf = dir.path().join("监测.pdf");
+    let o = eduplan(&db, &["plan", "status", "--year", "2024", "--format", "pdf", "--out", pdf.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", text(&o));
+    assert_eq!(&std::fs::read(&pdf).unwrap()[..5], b"%PDF-");
 
     // a broken workbook: every error located, nothing stored
     let empty = dir.path().join("空.xlsx");

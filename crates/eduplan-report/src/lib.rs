@@ -1,17 +1,23 @@
-//! eduplan-report: documents a bureau hands on. Today the supervision self-assessment report
-//! (自评报告) as Word; the annual plan-monitoring report and PDF output come with the plans work.
+//! eduplan-report: documents a bureau hands on — the supervision self-assessment report (自评报告)
+//! and the annual plan-monitoring report (年度规划实施监测报告), each as Word or PDF.
 //!
-//! Reports read the JSON the engines already produce (the same the API serves), so a report
-//! never computes a figure of its own: what the document says is what the screen shows.
-//! Invariant: no I/O; a report is bytes.
+//! A report is first a [`Document`] (blocks: title, headings, paragraphs, tables), then rendered:
+//! [`Document::to_docx`] (docx-rs) or [`Document::to_pdf`] (typst). Reports read the JSON the
+//! engines already produce (the same the API serves), so a report never computes a figure of its
+//! own: what the document says is what the screen shows.
+//! Invariant: no I/O but reading font files when asked ([`Fonts::search`]); a report is bytes.
 #![deny(missing_docs)]
 
+mod document;
+mod pdf;
 mod word;
+
+pub use document::{Block, Document};
+pub use pdf::{Fonts, PdfError};
 
 use std::collections::BTreeMap;
 
 use serde_json::Value as J;
-pub use word::Word;
 
 /// What a self-assessment report needs besides the assessment itself.
 #[derive(Debug, Clone, Default)]
@@ -56,13 +62,13 @@ fn verdict(v: &J) -> &'static str {
     }
 }
 
-/// The self-assessment report (自评报告) of an assessment, as a .docx file: conclusion, the
+/// The self-assessment report (自评报告) of an assessment: conclusion, the
 /// coefficients of variation, every school's values and what it lacks, the items, this year's
 /// problems and the rectification of earlier findings.
-pub fn self_assessment(a: &J, ctx: &Context) -> Vec<u8> {
+pub fn self_assessment(a: &J, ctx: &Context) -> Document {
     let method = a["method"].as_str().unwrap_or_default();
     let year = a["year"].as_i64().unwrap_or_default();
-    let mut w = Word::new();
+    let mut w = Document::new();
     w.title(&format!("{}{}", ctx.region_name, title(method)));
     w.centered(&format!("{year} 学年 · 评估范围 {} · 标准 {}", a["scope"].as_str().unwrap_or_default(), a["standards"].as_str().unwrap_or("national")));
 
@@ -187,14 +193,14 @@ pub fn self_assessment(a: &J, ctx: &Context) -> Vec<u8> {
     }
     w.right(&format!("{}人民政府教育督导室", ctx.region_name));
     w.right(&ctx.date);
-    w.finish()
+    w
 }
 
 /// The annual plan-monitoring report (年度规划实施监测报告) of one or more plans' tracking (the
 /// JSON of `plan status`): the counts by status, every target with baseline, target, actual,
 /// expected and status, and the targets behind or at risk named first.
-pub fn monitoring_report(region_name: &str, year: i32, plans: &[J], date: &str) -> Vec<u8> {
-    let mut w = Word::new();
+pub fn monitoring_report(region_name: &str, year: i32, plans: &[J], date: &str) -> Document {
+    let mut w = Document::new();
     w.title(&format!("{region_name}{year}年度规划实施监测报告"));
     w.centered(&format!("{} 个规划 · 监测年度 {year}", plans.len()));
     let cn = ["一", "二", "三", "四", "五", "六", "七", "八", "九", "十"];
@@ -236,5 +242,5 @@ pub fn monitoring_report(region_name: &str, year: i32, plans: &[J], date: &str) 
     }
     w.right(&format!("{region_name}教育局"));
     w.right(date);
-    w.finish()
+    w
 }

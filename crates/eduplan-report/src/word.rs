@@ -88,3 +88,22 @@ impl Word {
         buf.into_inner()
     }
 }
+
+/// A [`Document`](crate::Document) as .docx bytes.
+pub(crate) fn render(doc: &crate::Document) -> Vec<u8> {
+    use crate::document::Block;
+    let mut w = Word::new();
+    for b in &doc.blocks {
+        match b {
+            Block::Title { text } => w.title(text),
+            Block::Centered { text } => w.centered(text),
+            Block::Heading { text } => w.heading(text),
+            Block::Subheading { text } => w.subheading(text),
+            Block::Para { text } => w.para(text),
+            Block::Bullet { text } => w.bullet(text),
+            Block::Right { text } => w.right(text),
+            Block::Table { head, rows } => w.table(head, rows),
+        }
+    }
+    w.finish()
+}

@@ -18,6 +18,7 @@ use crate::auth::AuthUser;
 use crate::error::{ApiError, ApiResult};
 use crate::indicators::{compute, IndicatorError, Levels};
 use crate::AppState;
+use crate::reports::ReportFormat;
 
 /// The assessments eduplan runs.
 pub const METHODS: [&str; 5] = ["balance-quality", "balance-basic", "preschool", "class-size", "funds"];
@@ -293,8 +294,8 @@ pub fn tables(a: &J, std: &Standards) -> Vec<Sheet> {
     out
 }
 
-/// The Word self-assessment report (自评报告) of a run.
-pub async fn report_docx(store: &Store, run: &Run, std: &Standards) -> Result<Vec<u8>, AssessError> {
+/// The self-assessment report (自评报告) of a run, ready for Word or PDF.
+pub async fn report(store: &Store, run: &Run, std: &Standards) -> Result<eduplan_report::Document, AssessError> {
     let year = run.json["year"].as_i64().unwrap_or_default() as i32;
     let vid = store.current_version_id(year).await.map_err(IndicatorError::from)?.ok_or(IndicatorError::NoYear(year))?;
     let regions = store.load_rows(vid, SheetKind::Regions, None).await.map_err(IndicatorError::from)?;
@@ -357,19 +358,20 @@ pub async fn get(State(st): State<AppState>, u: AuthUser, Path(method): Path<Str
     Ok(Json(run_for(&st, &u, &method, &q).await?.0.json))
 }
 
-/// GET /api/assess/{method}/docx: the Word self-assessment report (自评报告).
+/// GET /api/assess/{method}/docx: the self-assessment report (自评报告) as Word.
 pub async fn docx(State(st): State<AppState>, u: AuthUser, Path(method): Path<String>, Query(q): Query<AssessQuery>) -> ApiResult<Response> {
+    report_download(st, u, method, q, ReportFormat::Docx).await
+}
+
+/// GET /api/assess/{method}/pdf: the self-assessment report (自评报告) as PDF.
+pub async fn pdf(State(st): State<AppState>, u: AuthUser, Path(method): Path<String>, Query(q): Query<AssessQuery>) -> ApiResult<Response> {
+    report_download(st, u, method, q, ReportFormat::Pdf).await
+}
+
+async fn report_download(st: AppState, u: AuthUser, method: String, q: AssessQuery, format: ReportFormat) -> ApiResult<Response> {
     let (run, std) = run_for(&st, &u, &method, &q).await?;
-    let bytes = report_docx(&st.store, &run, &std).await.map_err(ApiError::internal)?;
-    let name = format!("{}-{}-自评报告.docx", run.scope, run.json["year"]);
-    Ok((
-        [
-            (header::CONTENT_TYPE, "application/vnd.openxmlformats-officedocument.wordprocessingml.document".to_string()),
-            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"report.docx\"; filename*=UTF-8''{}", crate::api::percent_encode(&name))),
-        ],
-        bytes,
-    )
-        .into_response())
+    let doc = report(&st.store, &run, &std).await.map_err(ApiError::internal)?;
+    crate::reports::download(doc, format, &st.fonts, &format!("{}-{}-自评报告", run.scope, run.json["year"])).await
 }
 
 /// GET /api/assess/{method}/xlsx: the assessment's tables as Excel.

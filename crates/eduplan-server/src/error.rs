@@ -42,6 +42,10 @@ impl ApiError {
     pub fn bad_request(zh: impl Into<String>, en: impl Into<String>) -> ApiError {
         ApiError { status: StatusCode::BAD_REQUEST, code: "bad_request", zh: zh.into(), en: en.into(), detail: None }
     }
+    /// 503: the server lacks something the request needs (a font for PDF, …); says what.
+    pub fn unavailable(zh: impl Into<String>, en: impl Into<String>) -> ApiError {
+        ApiError { status: StatusCode::SERVICE_UNAVAILABLE, code: "unavailable", zh: zh.into(), en: en.into(), detail: None }
+    }
     /// 409: the state changed under the request.
     pub fn conflict(zh: impl Into<String>, en: impl Into<String>) -> ApiError {
         ApiError { status: StatusCode::CONFLICT, code: "conflict", zh: zh.into(), en: en.into(), detail: None }

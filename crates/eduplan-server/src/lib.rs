@@ -14,6 +14,7 @@ pub mod layout;
 pub mod openapi;
 pub mod plans;
 pub mod projections;
+pub mod reports;
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -47,6 +48,8 @@ pub struct AppState {
     pub staged: Arc<Mutex<HashMap<String, Staged>>>,
     /// Road distances for network planning, when the server was started with a road network.
     pub roads: Option<Arc<dyn eduplan_layout::Distances>>,
+    /// The fonts of PDF reports, read on the first PDF.
+    pub fonts: Arc<reports::FontCache>,
 }
 
 /// How the server runs beyond its store.
@@ -54,6 +57,9 @@ pub struct AppState {
 pub struct ServerOptions {
     /// Road distances for network planning (布局规划): `eduplan serve --roads FILE.osm.pbf`.
     pub roads: Option<Arc<dyn eduplan_layout::Distances>>,
+    /// Folders searched for the Chinese fonts of PDF reports before the system's:
+    /// `eduplan serve --font-dir DIR`.
+    pub font_dirs: Vec<std::path::PathBuf>,
 }
 
 #[derive(rust_embed::RustEmbed)]
@@ -86,6 +92,7 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("get", "/api/regions/geo"),
     ("get", "/api/assess/{method}"),
     ("get", "/api/assess/{method}/docx"),
+    ("get", "/api/assess/{method}/pdf"),
     ("get", "/api/assess/{method}/xlsx"),
     ("post", "/api/assess/{method}/evidence"),
     ("get", "/api/evidence/{id}"),
@@ -129,7 +136,7 @@ pub fn router(store: Store) -> Router {
 
 /// The application with options (a road network …).
 pub fn router_with(store: Store, opts: ServerOptions) -> Router {
-    let state = AppState { store, staged: Arc::new(Mutex::new(HashMap::new())), roads: opts.roads };
+    let state = AppState { store, staged: Arc::new(Mutex::new(HashMap::new())), roads: opts.roads, fonts: Arc::new(reports::FontCache::new(opts.font_dirs)) };
     Router::new()
         .route("/api/auth/login", post(api::login))
         .route("/api/auth/logout", post(api::logout))
@@ -153,6 +160,7 @@ pub fn router_with(store: Store, opts: ServerOptions) -> Router {
         .route("/api/regions/geo", get(indicators::geo))
         .route("/api/assess/{method}", get(assess::get))
         .route("/api/assess/{method}/docx", get(assess::docx))
+        .route("/api/assess/{method}/pdf", get(assess::pdf))
         .route("/api/assess/{method}/xlsx", get(assess::xlsx))
         .route("/api/assess/{method}/evidence", post(assess::record_evidence))
         .route("/api/evidence/{id}", get(assess::evidence_file))

@@ -110,15 +110,30 @@ pub fn document() -> Value {
     if let (Some(paths), Value::Object(more)) = (doc["paths"].as_object_mut(), layout_paths(&obj)) {
         paths.extend(more);
     }
+    if let (Some(paths), Value::Object(more)) = (doc["paths"].as_object_mut(), report_paths()) {
+        paths.extend(more);
+    }
     doc
+}
+
+/// The report downloads (Word and PDF).
+fn report_paths() -> Value {
+    json!({
+        "/api/assess/{method}/docx": {"get": {"summary": "the self-assessment report (自评报告) as Word",
+            "parameters": [{"name": "method", "in": "path", "required": true, "schema": {"type": "string"}}, {"name": "year", "in": "query", "schema": {"type": "integer"}}, {"name": "region", "in": "query", "schema": {"type": "string"}}],
+            "responses": {"200": {"description": ".docx"}}}},
+        "/api/assess/{method}/pdf": {"get": {"summary": "the self-assessment report (自评报告) as PDF (typeset with the server's Chinese fonts; 503 says how to get one when none is found)",
+            "parameters": [{"name": "method", "in": "path", "required": true, "schema": {"type": "string"}}, {"name": "year", "in": "query", "schema": {"type": "integer"}}, {"name": "region", "in": "query", "schema": {"type": "string"}}],
+            "responses": {"200": {"description": ".pdf"}, "503": {"description": "no Chinese font on the server"}}}},
+        "/api/plans/report": {"get": {"summary": "the annual monitoring report (年度规划实施监测报告) of the current plans, as Word or PDF",
+            "parameters": [{"name": "year", "in": "query", "schema": {"type": "integer"}}, {"name": "format", "in": "query", "schema": {"type": "string", "enum": ["docx", "pdf"], "default": "docx"}}],
+            "responses": {"200": {"description": ".docx or .pdf"}, "503": {"description": "PDF asked and no Chinese font on the server"}}}}
+    })
 }
 
 /// The findings routes (a separate `json!` keeps the macro within its recursion limit).
 fn findings_paths(obj: &Value) -> Value {
     json!({
-        "/api/assess/{method}/docx": {"get": {"summary": "the self-assessment report (自评报告) as Word",
-            "parameters": [{"name": "method", "in": "path", "required": true, "schema": {"type": "string"}}, {"name": "year", "in": "query", "schema": {"type": "integer"}}, {"name": "region", "in": "query", "schema": {"type": "string"}}],
-            "responses": {"200": {"description": ".docx"}}}},
         "/api/assess/{method}/xlsx": {"get": {"summary": "the assessment's tables as Excel",
             "parameters": [{"name": "method", "in": "path", "required": true, "schema": {"type": "string"}}, {"name": "year", "in": "query", "schema": {"type": "integer"}}, {"name": "region", "in": "query", "schema": {"type": "string"}}],
             "responses": {"200": {"description": ".xlsx"}}}},
@@ -131,8 +146,6 @@ fn findings_paths(obj: &Value) -> Value {
             "post": {"summary": "import a plan workbook (指标目标, 项目, 资金) as a new version (admin, planner); multipart file, name, issuer, region, period_start, period_end, doc; 400 with located errors",
                 "responses": ok("plan", obj.clone())}},
         "/api/plans/{id}": {"get": {"summary": "a plan version with targets, projects and funds", "parameters": [id_param("plan id", "integer")], "responses": ok("plan", obj.clone())}},
-        "/api/plans/report": {"get": {"summary": "the annual monitoring report (年度规划实施监测报告) of the current plans, as Word",
-            "parameters": [{"name": "year", "in": "query", "schema": {"type": "integer"}}], "responses": {"200": {"description": ".docx"}}}},
         "/api/plans/{id}/targets/{row}/review": {"post": {"summary": "review an extracted target of a draft plan: accept, reject, or edit (fields indicator, target_value, target_year, cmp, unit, kind, scope, base_year, base_value); audited",
             "parameters": [id_param("plan id", "integer"), {"name": "row", "in": "path", "required": true, "schema": {"type": "integer"}}],
             "requestBody": {"content": {"application/json": {"schema": {"type": "object", "required": ["decision"], "properties": {"decision": {"type": "string", "enum": ["accept", "reject", "edit"]}}}}}},

@@ -325,12 +325,13 @@ pub async fn record_actual(State(st): State<AppState>, u: AuthUser, Path(id): Pa
 #[derive(serde::Deserialize)]
 pub struct ReportQuery {
     year: Option<i32>,
+    /// docx (default) or pdf.
+    format: Option<crate::reports::ReportFormat>,
 }
 
-/// GET /api/plans/report?year=: the annual monitoring report (年度规划实施监测报告) of the current
-/// version of every plan the user sees, as Word.
+/// GET /api/plans/report?year=&format=: the annual monitoring report (年度规划实施监测报告) of the
+/// current version of every plan the user sees, as Word (format=docx, the default) or PDF.
 pub async fn report(State(st): State<AppState>, u: AuthUser, axum::extract::Query(q): axum::extract::Query<ReportQuery>) -> ApiResult<axum::response::Response> {
-    use axum::response::IntoResponse;
     let mut all = Vec::new();
     for p in st.store.plans().await?.into_iter().filter(|p| p.current && (p.meta.region.is_empty() || u.sees_region(&p.meta.region))) {
         all.push(status(&st.store, p.id, q.year, false).await.map_err(ApiError::internal)?);
@@ -340,14 +341,6 @@ pub async fn report(State(st): State<AppState>, u: AuthUser, axum::extract::Quer
     }
     let region = all[0]["region"].as_str().unwrap_or_default().to_string();
     let year = all[0]["year"].as_i64().unwrap_or_default() as i32;
-    let bytes = eduplan_report::monitoring_report(&region, year, &all, &eduplan_store::today());
-    let name = format!("{year}年度规划实施监测报告.docx");
-    Ok((
-        [
-            (axum::http::header::CONTENT_TYPE, "application/vnd.openxmlformats-officedocument.wordprocessingml.document".to_string()),
-            (axum::http::header::CONTENT_DISPOSITION, format!("attachment; filename=\"report.docx\"; filename*=UTF-8''{}", crate::api::percent_encode(&name))),
-        ],
-        bytes,
-    )
-        .into_response())
+    let doc = eduplan_report::monitoring_report(&region, year, &all, &eduplan_store::today());
+    crate::reports::download(doc, q.format.unwrap_or(crate::reports::ReportFormat::Docx), &st.fonts, &format!("{year}年度规划实施监测报告")).await
 }

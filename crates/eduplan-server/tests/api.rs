@@ -299,6 +299,16 @@ async fn raw(app: &App, method: &str, uri: &str, token: &str, content_type: Opti
     (status, res.into_body().collect().await.unwrap().to_bytes().to_vec())
 }
 
+/// The text of a PDF as poppler's pdftotext reads it, whitespace removed (lines wrap anywhere).
+fn pdf_text(bytes: &[u8]) -> String {
+    assert!(bytes.starts_with(b"%PDF-"), "not a PDF: {:?}", String::from_utf8_lossy(&bytes[..bytes.len().min(200)]));
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("r.pdf");
+    std::fs::write(&path, bytes).unwrap();
+    let out = std::process::Command::new("pdftotext").args(["-raw", "-enc", "UTF-8"]).arg(&path).arg("-").output().expect("pdftotext (poppler-utils) is needed");
+    String::from_utf8(out.stdout).unwrap().chars().filter(|c| !c.is_whitespace()).collect()
+}
+
 fn docx_text(bytes: &[u8]) -> String {
     use std::io::Read;
     let mut z = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("a .docx is a zip");
@@ -434,6 +444,17 @@ async fn findings_from_an_assessment_through_rectification_with_school_scope() {
     assert_eq!((s, &xlsx[..2]), (StatusCode::OK, b"PK".as_slice()));
     let (s, _) = raw(&app, "GET", "/api/assess/balance-quality/docx?year=2024", &sx, None, vec![]).await;
     assert_eq!(s, StatusCode::FORBIDDEN, "school users cannot see the county report");
+    // the same report as PDF says the same
+    let (s, pdf) = raw(&app, "GET", "/api/assess/balance-quality/pdf?year=2024", &sup, None, vec![]).await;
+    assert_eq!(s, StatusCode::OK);
+    let text = pdf_text(&pdf);
+    assert!(text.contains("县域义务教育优质均衡发展督导评估自评报告") && text.contains("往年问题整改情况"), "the PDF report: {text}");
+    for s in a2024["levels"]["小学"]["schools"].as_array().unwrap() {
+        let name = s["name"].as_str().unwrap();
+        assert!(text.contains(name), "{name} is in the PDF");
+    }
+    let (s, _) = raw(&app, "GET", "/api/assess/balance-quality/pdf?year=2024", &sx, None, vec![]).await;
+    assert_eq!(s, StatusCode::FORBIDDEN, "school users cannot see the county report as PDF either");
 
     // an item judged on site: recorded with its evidence, it decides the item and a failure
     // becomes a problem like any other
@@ -583,6 +604,12 @@ async fn plan_targets_are_tracked_against_the_computed_indicators() {
     assert_eq!(s, StatusCode::OK);
     let text = docx_text(&docx);
     assert!(text.contains("2024年度规划实施监测报告") && text.contains("预警 1 项"), "the monitoring report");
+    let (s, pdf) = raw(&app, "GET", "/api/plans/report?year=2024&format=pdf", &admin, None, vec![]).await;
+    assert_eq!(s, StatusCode::OK);
+    let text = pdf_text(&pdf);
+    assert!(text.contains("2024年度规划实施监测报告") && text.contains("预警1项"), "the monitoring report as PDF: {text}");
+    let (s, _) = raw(&app, "GET", "/api/plans/report?year=2024&format=odt", &admin, None, vec![]).await;
+    assert_eq!(s, StatusCode::BAD_REQUEST, "an unknown format is refused");
 }
 
 #[tokio::test]
