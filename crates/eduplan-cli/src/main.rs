@@ -770,6 +770,22 @@ enum ScenarioCmd {
 
 #[derive(Subcommand)]
 enum BenchCmd {
+    /// Time the self-assessment report (自评报告) of a stored year as Word and as PDF (the
+    /// assessment is not timed; reading the fonts is timed apart, once).
+    Report {
+        /// Assessment method.
+        #[arg(long, default_value = "balance-quality")]
+        method: String,
+        /// School year.
+        #[arg(long)]
+        year: i32,
+        /// County code (needed when the data holds several counties).
+        #[arg(long)]
+        region: Option<String>,
+        /// Timed runs (the median is reported).
+        #[arg(long, default_value_t = 3)]
+        runs: usize,
+    },
     /// Time a projection (15 years by default) of every school and township of a generated
     /// province: reading the inputs from the school years in memory and the run itself
     /// (generating the province is not timed).
@@ -1391,6 +1407,10 @@ async fn run(cli: Cli) -> Result<()> {
             println!("user {} ({}, {}:{})", u.username, u.role.as_str(), u.scope_kind.as_str(), u.scope);
             Ok(())
         }
+        Cmd::Bench { cmd: BenchCmd::Report { method, year, region, runs } } => {
+            let store = Store::open(&db).await?;
+            bench_report(&store, &method, year, region.as_deref(), runs, &font_dirs).await
+        }
         Cmd::Bench { cmd: BenchCmd::Xlsx { path } } => {
             let bytes = std::fs::read(&path)?;
             let t0 = Instant::now();
@@ -1953,6 +1973,39 @@ fn mime_of(file: &Path) -> &'static str {
         Some("xlsx") => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         _ => "application/octet-stream",
     }
+}
+
+async fn bench_report(store: &Store, method: &str, year: i32, region: Option<&str>, runs: usize, font_dirs: &[PathBuf]) -> Result<()> {
+    let std = eduplan_server::assess::standards(None)?;
+    let run = eduplan_server::assess::run_full(store, method, year, region, &std).await?;
+    let doc = eduplan_server::assess::report(store, &run, &std).await?;
+    let t = std::time::Instant::now();
+    let fonts = eduplan_report::Fonts::search(font_dirs);
+    let fonts_s = t.elapsed().as_secs_f64();
+    let median = |f: &dyn Fn() -> Result<usize>| -> Result<(f64, usize)> {
+        let mut times = Vec::new();
+        let mut bytes = 0;
+        for _ in 0..runs.max(1) {
+            let t = std::time::Instant::now();
+            bytes = f()?;
+            times.push(t.elapsed().as_secs_f64());
+        }
+        times.sort_by(f64::total_cmp);
+        Ok((times[times.len() / 2], bytes))
+    };
+    let (docx_s, docx_bytes) = median(&|| Ok(doc.to_docx().len()))?;
+    // each run from scratch: typst memoises, and a second run of the same document is nearly free
+    let (pdf_s, pdf_bytes) = median(&|| {
+        eduplan_report::forget_typesetting_cache();
+        Ok(doc.to_pdf(&fonts).map_err(|e| anyhow::anyhow!("{e}"))?.len())
+    })?;
+    let pages = doc.pdf_pages(&fonts).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let rows: usize = doc.blocks.iter().map(|b| if let eduplan_report::Block::Table { rows, .. } = b { rows.len() } else { 0 }).sum();
+    println!("report {method} {year}: {} blocks, {rows} table rows", doc.blocks.len());
+    println!("fonts: {} families read in {fonts_s:.2} s", fonts.families().len());
+    println!("docx: {docx_s:.3} s (median of {runs}), {docx_bytes} bytes");
+    println!("pdf:  {pdf_s:.3} s (median of {runs}), {pdf_bytes} bytes, {pages} pages");
+    Ok(())
 }
 
 /// Writes a report as Word (`docx`) or PDF (`pdf`, with the Chinese fonts of `font_dirs` and the

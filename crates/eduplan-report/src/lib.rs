@@ -13,7 +13,7 @@ mod pdf;
 mod word;
 
 pub use document::{Block, Document};
-pub use pdf::{Fonts, PdfError};
+pub use pdf::{forget_typesetting_cache, Fonts, PdfError};
 
 use std::collections::BTreeMap;
 

@@ -267,7 +267,11 @@ fn typeset(doc: &Document, fonts: &Fonts) -> Result<PagedDocument, PdfError> {
         data_id: file_id("/document.json"),
         data: Bytes::new(serde_json::to_vec(&data).expect("a document serialises")),
     };
-    let paged = typst::compile::<PagedDocument>(&world).output.map_err(|errors| PdfError::Typeset(errors.iter().map(|e| e.message.to_string()).collect::<Vec<_>>().join("; ")))?;
+    let compiled = typst::compile::<PagedDocument>(&world).output;
+    // typst memoises across compilations; keep what the last few used, so a server that prints
+    // reports all day does not grow (typst's own CLI does the same)
+    typst::comemo::evict(10);
+    let paged = compiled.map_err(|errors| PdfError::Typeset(errors.iter().map(|e| e.message.to_string()).collect::<Vec<_>>().join("; ")))?;
     let mut missing = Vec::new();
     for page in paged.pages() {
         missing_glyphs(&page.frame, &mut missing);
@@ -276,6 +280,11 @@ fn typeset(doc: &Document, fonts: &Fonts) -> Result<PagedDocument, PdfError> {
         return Err(PdfError::MissingGlyphs(missing.into_iter().collect()));
     }
     Ok(paged)
+}
+
+/// Forgets everything typst memoised, so the next PDF is typeset from scratch (benchmarks).
+pub fn forget_typesetting_cache() {
+    typst::comemo::evict(0);
 }
 
 impl Document {
