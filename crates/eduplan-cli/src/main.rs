@@ -1197,6 +1197,13 @@ async fn run(cli: Cli) -> Result<()> {
     let demo_db = cli.db.clone().unwrap_or_else(|| "eduplan-demo.db".into());
     let db = cli.db.unwrap_or_else(|| "eduplan.db".into());
     let font_dirs = cli.font_dir;
+    // a mistyped font folder would otherwise be skipped without a word and the system's fonts
+    // used instead of the user's
+    for d in &font_dirs {
+        if !d.is_dir() {
+            bail!("--font-dir {}：不是文件夹或不存在 / is not a folder or does not exist", d.display());
+        }
+    }
     match cli.cmd {
         Cmd::Import { path, dry_run, ignore_unknown_columns, user, all_warnings } => {
             let store = Store::open(&db).await.context("opening the store")?;

@@ -191,6 +191,9 @@ fn assess_reports_each_school_with_the_engine_s_own_figures() {
     assert_eq!(&std::fs::read(&pdf).unwrap()[..5], b"%PDF-");
     let o = eduplan(&db, &["assess", "balance-quality", "--year", "2024", "--format", "pdf"]);
     assert!(!o.status.success() && text(&o).contains("--format pdf needs --out FILE.pdf"), "{}", text(&o));
+    let missing = dir.path().join("没有这个文件夹");
+    let o = eduplan(&db, &["assess", "balance-quality", "--year", "2024", "--format", "pdf", "--out", pdf.to_str().unwrap(), "--font-dir", missing.to_str().unwrap()]);
+    assert!(!o.status.success() && text(&o).contains("没有这个文件夹") && text(&o).contains("is not a folder"), "{}", text(&o));
     let o = eduplan(&db, &["assess", "balance-basic", "--year", "2024", "--format", "table"]);
     assert!(o.status.success() && text(&o).contains("B1"), "{}", text(&o));
 

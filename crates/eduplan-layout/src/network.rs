@@ -800,6 +800,3 @@ pub fn plan_with(spec: &Spec, opts: &Options, distances: &dyn Distances) -> Resu
         warnings,
     })
 }
-
-/// Whether this build can prove plans with the MIP ([`Spec::exact`]).
-pub const EXACT_AVAILABLE: bool = crate::mip::AVAILABLE;

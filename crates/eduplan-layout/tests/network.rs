@@ -251,7 +251,7 @@ fn an_exact_plan_needs_the_highs_feature() {
     s.exact = Some(10.0);
     let e = plan(&s, &Options::default()).unwrap_err().to_string();
     assert!(e.contains("--features highs"), "{e}");
-    assert!(!eduplan_layout::network::EXACT_AVAILABLE);
+    assert!(!eduplan_layout::mip::AVAILABLE);
 }
 
 /// The covering and center objectives in the product: the fewest schools that put every child

@@ -131,16 +131,18 @@ fn a_users_font_folder_is_searched_first_and_broken_files_are_skipped() {
     std::fs::write(dir.path().join("broken.ttf"), b"not a font").unwrap();
     let sub = dir.path().join("cjk");
     std::fs::create_dir(&sub).unwrap();
-    // the system's first Chinese font, copied into the user's folder
+    // a system font that is not the system's first, copied into the user's folder: read first,
+    // its family leads
     let system = fonts();
     let first = system.families()[0].clone();
-    let src = ["/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc", "/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc"].into_iter().find(|p| std::path::Path::new(p).exists());
-    let Some(src) = src else {
-        eprintln!("note: Noto CJK not at its Debian path; skipping the folder-order check (found {first})");
+    let src = "/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc";
+    let Ok(bytes) = std::fs::read(src) else {
+        eprintln!("note: Noto Serif CJK not at its Debian path; skipping the folder-order check (found {first})");
         return;
     };
-    std::fs::copy(src, sub.join("mine.ttc")).unwrap();
-    let mine = Fonts::from_data([std::fs::read(src).unwrap()]);
+    let mine = Fonts::from_data([bytes.clone()]);
+    assert_ne!(mine.families()[0], first, "the check needs a font that does not lead the system's list");
+    std::fs::write(sub.join("mine.ttc"), bytes).unwrap();
     let searched = Fonts::search(&[dir.path().to_path_buf()]);
     assert_eq!(searched.families()[0], mine.families()[0], "the user's folder is read first");
     let mut doc = Document::new();

@@ -102,7 +102,7 @@ pub async fn solve(store: &Store, q: &LayoutQuery, roads: Option<std::sync::Arc<
     if let Some(x) = q.exact.filter(|x| *x > 600.0) {
         return Err(bad(format!("参数 exact 应在 0–600 秒之间（不是 {x}）"), format!("exact must be at most 600 seconds (not {x})")));
     }
-    if q.exact.is_some() && !eduplan_layout::network::EXACT_AVAILABLE {
+    if q.exact.is_some() && !eduplan_layout::mip::AVAILABLE {
         return Err(bad("本服务器未包含精确求解器（HiGHS），请以 --features highs 编译".into(), "this server has no exact MIP solver (HiGHS): build it with --features highs".into()));
     }
     let years = store.years().await?;
@@ -239,7 +239,7 @@ pub async fn solve(store: &Store, q: &LayoutQuery, roads: Option<std::sync::Arc<
     v["year"] = json!(year);
     v["base_year"] = json!(base);
     v["scenario"] = json!(a.name);
-    v["exact_available"] = json!(eduplan_layout::network::EXACT_AVAILABLE);
+    v["exact_available"] = json!(eduplan_layout::mip::AVAILABLE);
     v["region"] = json!(county);
     v["params"] = json!({"add": p.add, "max_km": max_km, "allow_close": q.allow_close.unwrap_or(false), "objective": objective, "grid_km": p.grid_km, "exclude": exclude, "new_capacity": new_capacity,
         "candidates": if candidates.is_some() { if q.candidates.as_deref() == Some("both") { "both" } else { "user" } } else { "grid" },
